@@ -83,6 +83,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     catalog, resolved = load_context(args, args.rubric)
     assert resolved is not None
     extra, team, evidence_meta = _load_evidence(args, catalog)
+    if team:
+        from dataclasses import replace
+
+        from tui.core.evidence import with_default_weights
+
+        resolved = replace(resolved, rubric=with_default_weights(resolved.rubric, team))
     evaluation = evaluate(catalog, resolved.rubric, seed=args.seed, today=_today(),
                           extra_results=extra, team_criteria=team)
     data = report.to_dict(evaluation, catalog, resolved, top=args.top, evidence=evidence_meta)
@@ -287,6 +293,13 @@ def cmd_record_replay(args: argparse.Namespace) -> int:
     record = read_record(Path(args.file))
     catalog, _ = load_context(args)
     extra, team, evidence_meta = _load_evidence(args, catalog)
+    if extra is None and record.get("evidence"):
+        from tui.core.evidence import bundle_from_record
+
+        bundle = bundle_from_record(record, catalog)
+        extra, team = bundle.results, bundle.criteria
+        print("shortlist: note: team evidence replayed from the values embedded in the record; "
+              "pass --evidence to compare against the current files", file=sys.stderr)
     report = replay(record, catalog, seed=args.seed, today=_today(), extra_results=extra,
                     team_criteria=team, evidence=evidence_meta)
     for line in report.lines():

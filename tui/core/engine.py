@@ -532,7 +532,7 @@ def _robustness(V: pd.DataFrame, S: pd.DataFrame, wv: pd.Series, seed: int, draw
         if dv < 0:
             delta = lead / (-dv)
             new_share = (w[c] + delta) / (1 + delta)
-        elif dv > 0 and lead / dv <= w[c]:
+        elif dv > 0 and lead / dv < w[c] < 1.0:
             delta = lead / dv
             new_share = (w[c] - delta) / (1 - delta)
         else:
