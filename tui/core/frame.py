@@ -73,7 +73,7 @@ def build_frame(catalog: Catalog) -> CatalogFrames:
     models = pd.DataFrame(rows).set_index("id")
     levels = models[[f"lvl_{d}" for d in DIMENSIONS]]
     models["openness_value"] = levels.mean(axis=1) / 3.0
-    models["context_window"] = models["context_window"].astype("Float64")
+    models["context_window"] = models["context_window"].astype(float)
     models["params_total_b"] = models["params_total_b"].astype(float)
     price_frame = pd.DataFrame(
         prices,

@@ -1,0 +1,273 @@
+"""Typed modal dialogs: help, model detail, save record, export, save preset, open record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from tui.core.catalog import Catalog
+from tui.core.mof import derive_mof_class
+from tui.core.schema import DIMENSIONS
+
+HELP = """[b]shortlist[/b] walks four steps to a reasoned shortlist.
+
+[b]1 Openness[/b]  the least openness you accept on seven dimensions, licence classes, MOF class.
+[b]2 Baselines[/b] minimum benchmark scores; differences inside a score's noise count as ties.
+[b]3 Domain[/b]    what the model is for: profiles set weights; import your own results.
+[b]4 Practical[/b] cost at your volume, context, deployment, GPU memory, latency.
+[b]Shortlist[/b]   ranked models with reasons; choose one and save a decision record.
+
+[b]Keys[/b]
+  PgDn / F6     next step            PgUp / F5     previous step
+  Tab           next field           Enter         open / select
+  c             choose & save record x             near misses and excluded
+  g             Pareto chart         e             export md / json / csv
+  p             save as team preset  ctrl+p / F4   command palette
+  F1 / ?        this help            ctrl+q / F10  quit (the draft is autosaved)
+
+Everything you type is autosaved; start shortlist again to resume.
+Numbers come from the bundled catalogue: every value has a source and a date (Enter on a model).
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys and what each step means."""
+
+    BINDINGS = [Binding("escape,f1,question_mark,q", "dismiss", "Close", id="help.close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            yield Static(HELP)
+            yield Button("Close", id="close", variant="primary")
+
+    def on_button_pressed(self) -> None:
+        self.dismiss(None)
+
+
+class ModelDetailModal(ModalScreen[None]):
+    """Every number of one model with its source, setting and date."""
+
+    BINDINGS = [Binding("escape,q", "dismiss", "Close", id="detail.close")]
+
+    def __init__(self, catalog: Catalog, model_id: str) -> None:
+        super().__init__()
+        self.catalog = catalog
+        self.model_id = model_id
+
+    def compose(self) -> ComposeResult:
+        entry = self.catalog.by_id[self.model_id]
+        s = entry.specs
+
+        def unk(value: Any, fmt: str = "{}") -> str:
+            return "unknown" if value is None else fmt.format(value)
+
+        head = (f"[b]{entry.name}[/b]  [dim]{entry.id} · {entry.organisation}[/dim]\n"
+                f"released {unk(s.release_date)} · {unk(s.params_total_b, '{:g}')}B params "
+                f"({unk(s.params_active_b, '{:g}')}B active, {unk(s.architecture)}) · context "
+                f"{unk(s.context_window, '{:,}')} · {', '.join(s.modalities) or 'modalities unknown'}\n"
+                f"[dim]{s.source} · as of {s.as_of}[/dim]\n"
+                f"licence [b]{entry.license.id}[/b] ({entry.license.license_class.value}) "
+                f"[dim]{entry.license.source} · as of {entry.license.as_of}[/dim]")
+        mof = derive_mof_class(entry.mof)
+        if mof:
+            head += f"\nMOF: {mof.label}" + (f" · missing: {', '.join(mof.missing_for_next)}" if mof.missing_for_next else "")
+        if entry.overridden:
+            head += f"\n[b]overridden by overlay:[/b] {', '.join(entry.overridden)}"
+        openness = Table(title="Openness", expand=True, title_justify="left")
+        for column in ("dimension", "level", "evidence", "as of"):
+            openness.add_column(column, overflow="fold")
+        for dim in DIMENSIONS:
+            rating = getattr(entry.openness, dim)
+            openness.add_row(dim.replace("_", " "), rating.level.value, rating.evidence, str(rating.as_of))
+        bench = Table(title="Benchmarks", expand=True, title_justify="left")
+        for column in ("benchmark", "value", "setting", "by", "source", "as of"):
+            bench.add_column(column, overflow="fold")
+        for result in entry.benchmarks:
+            name = self.catalog.registry[result.id].name if result.id in self.catalog.registry else result.id
+            who = "independent" + (f" ({result.evaluator})" if result.evaluator else "") if result.reported_by == "independent" else "developer"
+            bench.add_row(name, f"{result.value:g}" + (f" ±{result.stderr:g}" if result.stderr else ""), result.setting,
+                          who, result.source, str(result.as_of))
+        prices = "\n".join(
+            f"price {p.provider}{' (first party)' if p.first_party else ''}: ${p.input_usd_per_mtok:g} in / "
+            f"${p.output_usd_per_mtok:g} out per M tokens [dim]{p.source} · as of {p.as_of}[/dim]" for p in entry.prices
+        ) or "price: unknown"
+        notes = "\n".join(f"note: {n}" for n in entry.notes)
+        with VerticalScroll(classes="dialog wide"):
+            yield Static(head)
+            yield Static(openness)
+            yield Static(bench if entry.benchmarks else "[dim]No benchmark results in the catalogue.[/dim]")
+            yield Static(prices)
+            if notes:
+                yield Static(notes)
+            yield Button("Close", id="close", variant="primary")
+
+    def on_button_pressed(self) -> None:
+        self.dismiss(None)
+
+
+class SaveRecordModal(ModalScreen[dict | None]):
+    """Title, decision-makers and folder for a new decision record."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="record.cancel")]
+
+    def __init__(self, model_name: str) -> None:
+        super().__init__()
+        self.model_name = model_name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"[b]Save a decision record[/b]: choose {self.model_name}\nStatus starts as 'proposed'; "
+                        "a reviewer accepts it in a pull request.")
+            yield Label("Title")
+            yield Input(value=f"Use {self.model_name}", id="title")
+            yield Label("Decision-makers (comma-separated)")
+            yield Input(placeholder="Ada Lovelace, Lin Chen", id="makers")
+            yield Label("Folder")
+            yield Input(value="decisions", id="folder")
+            yield Label("", id="error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Save", id="save", variant="primary")
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    def _save(self) -> None:
+        title = self.query_one("#title", Input).value.strip()
+        folder = self.query_one("#folder", Input).value.strip()
+        if not title or not folder:
+            self.query_one("#error", Label).update("⚠ title and folder are required")
+            return
+        makers = [m.strip() for m in self.query_one("#makers", Input).value.split(",") if m.strip()]
+        self.dismiss({"title": title, "makers": makers, "folder": Path(folder).expanduser()})
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ExportModal(ModalScreen[dict | None]):
+    """Format and path for an export."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("[b]Export the shortlist[/b]")
+            yield Select([("Markdown", "md"), ("JSON", "json"), ("CSV", "csv")], value="md", allow_blank=False, id="format")
+            yield Input(value="shortlist.md", id="path")
+            yield Checkbox("overwrite if the file exists", id="overwrite")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Export", id="export", variant="primary")
+
+    @on(Select.Changed)
+    def _format(self, event: Select.Changed) -> None:
+        path = self.query_one("#path", Input)
+        stem = Path(path.value or "shortlist").with_suffix("")
+        path.value = f"{stem}.{event.value}"
+
+    @on(Button.Pressed, "#export")
+    @on(Input.Submitted)
+    def _export(self) -> None:
+        self.dismiss({"format": self.query_one("#format", Select).value,
+                      "path": Path(self.query_one("#path", Input).value.strip() or "shortlist.md").expanduser(),
+                      "overwrite": self.query_one("#overwrite", Checkbox).value})
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SavePresetModal(ModalScreen[dict | None]):
+    """Name, version and place (project or user) for a team preset."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="preset.cancel")]
+
+    def __init__(self, current_id: str) -> None:
+        super().__init__()
+        self.current_id = current_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("[b]Save as a team preset[/b]")
+            yield Label("Preset id (lower-case letters, digits, - _ .)")
+            yield Input(value=f"{self.current_id}-team", id="id")
+            yield Label("Version")
+            yield Input(value="1.0.0", id="version")
+            yield Select([("this project (.shortlist/rubrics, commit it)", "project"),
+                          ("my user config folder", "user")], value="project", allow_blank=False, id="where")
+            yield Checkbox("overwrite a preset with the same name", id="overwrite")
+            yield Label("", id="error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Save", id="save", variant="primary")
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    def _save(self) -> None:
+        import re
+
+        preset_id = self.query_one("#id", Input).value.strip()
+        version = self.query_one("#version", Input).value.strip()
+        if not re.match(r"^[a-z0-9][a-z0-9._-]*$", preset_id):
+            self.query_one("#error", Label).update("⚠ the id must be a plain name, such as team-default")
+            return
+        if not re.match(r"^\d+(\.\d+){0,2}$", version):
+            self.query_one("#error", Label).update("⚠ the version looks like 1.0.0")
+            return
+        self.dismiss({"id": preset_id, "version": version, "where": self.query_one("#where", Select).value,
+                      "overwrite": self.query_one("#overwrite", Checkbox).value})
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class OpenRecordModal(ModalScreen[Path | None]):
+    """The path of a decision record to replay."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="open.cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("[b]Replay a decision record[/b] against today's catalogue")
+            yield Input(placeholder="decisions/0001-use-some-model.md", id="path")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Replay", id="open", variant="primary")
+
+    @on(Button.Pressed, "#open")
+    @on(Input.Submitted)
+    def _open(self) -> None:
+        text = self.query_one("#path", Input).value.strip()
+        self.dismiss(Path(text).expanduser() if text else None)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ReplayModal(ModalScreen[None]):
+    """What changed since a record was made."""
+
+    BINDINGS = [Binding("escape,q", "dismiss", "Close", id="replay.close")]
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__()
+        self.lines = lines
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog wide"):
+            yield Static("[b]Replay[/b]\n\n" + "\n".join(self.lines))
+            yield Button("Close", id="close", variant="primary")
+
+    def on_button_pressed(self) -> None:
+        self.dismiss(None)
