@@ -251,3 +251,24 @@ def test_independent_result_preferred_when_both_exist(tmp_path):
     assert result.shortlist == []  # the independent 70 is used, not the developer's 90
     dev = run(tmp_path / "d", [both], baselines={"mode": "strict", "thresholds": {"mmlu": 80}, "prefer": "developer"})
     assert ids(dev.shortlist) == ["a"]
+
+
+def test_missing_scores_renormalise_or_count_at_the_bottom(tmp_path):
+    entries = [entry("full", scores={"mmlu": 70, "humaneval": 70}), entry("sparse", scores={"mmlu": 80})]
+    weights = {"weights": {"mmlu": 1, "humaneval": 1}}
+    renorm = run(tmp_path / "r", entries, domain=weights)
+    bottom = run(tmp_path / "b", entries, domain=weights, policy={"missing_in_ranking": "bottom"})
+    assert ids(renorm.shortlist) == ["sparse", "full"]  # ranked on MMLU alone, where it leads
+    assert ids(bottom.shortlist) == ["full", "sparse"]  # the missing HumanEval counts as 0
+    sparse = next(i for i in renorm.shortlist if i["id"] == "sparse")
+    assert any("HumanEval: no score; ranked on its other weighted criteria" in w for w in sparse["warnings"])
+
+
+def test_min_coverage_screens_models_with_too_little_data(tmp_path):
+    entries = [entry("full", scores={"mmlu": 70, "humaneval": 70, "gsm8k": 70}), entry("sparse", scores={"mmlu": 90})]
+    result = run(tmp_path, entries, domain={"weights": {"mmlu": 1, "humaneval": 1, "gsm8k": 2}},
+                 policy={"min_coverage": 0.5})
+    assert ids(result.shortlist) == ["full"]
+    sparse = next(e for e in result.excluded if e["id"] == "sparse")
+    assert sparse["step"] == "domain"
+    assert sparse["reasons"][0].startswith("share of the ranking weight with a known score (%) 25; needs >= 50")

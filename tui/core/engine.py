@@ -319,6 +319,12 @@ def evaluate(
         screen.check("domain", cid, criteria[cid].name, v, v >= threshold, f"{threshold:g}",
                      margin=((v - threshold) / threshold).abs() if threshold else v * 0, fmt="{:.1f}")
     weights = {cid: w for cid, w in rubric.domain.weights.items() if w > 0}
+    if weights and rubric.policy.min_coverage > 0:
+        wser = pd.Series(weights)
+        coverage = value[list(weights)].notna().mul(wser, axis=1).sum(axis=1) / wser.sum() * 100.0
+        need = rubric.policy.min_coverage * 100.0
+        screen.check("domain", "domain.coverage", "share of the ranking weight with a known score (%)", coverage,
+                     coverage >= need - 1e-9, f">= {need:.0f}", margin=((coverage - need) / need).abs(), fmt="{:.0f}")
     if rubric.policy.missing_data != "warn":
         for cid in weights:
             if cid in rubric.baselines.thresholds or cid in rubric.domain.evidence_thresholds:
@@ -403,6 +409,9 @@ def evaluate(
     w = dict(weight_items)
     if rubric.domain.cost_weight > 0:
         cols["cost"] = (1 - (cost.loc[survivors] / prac.cost_bound_usd).clip(0, 1)).fillna(0.0)
+        if rubric.domain.cost_weight and cost.loc[survivors].isna().any():
+            screen.warn(cost.loc[survivors].isna().reindex(ids, fill_value=False),
+                        "monthly cost unknown (no price in the catalogue)")
         se_cols["cost"] = pd.Series(0.0, index=survivors)
         w["cost"] = rubric.domain.cost_weight
     if rubric.domain.openness_weight > 0:
@@ -412,6 +421,18 @@ def evaluate(
     V = pd.DataFrame(cols, index=survivors)
     S = pd.DataFrame(se_cols, index=survivors)
     wv = pd.Series(w) / w_total
+    if rubric.policy.missing_in_ranking == "renormalise" and len(V.columns):
+        # Ranking on the criteria a model has scores for is the same as filling each of its
+        # missing values with its own renormalised score; filling keeps the weighted sum linear
+        # for the Monte Carlo and the critical-weight calculation.
+        known = pd.DataFrame({c: (value.loc[survivors, c].notna() if c in value.columns else pd.Series(True, index=survivors))
+                              for c in V.columns}, index=survivors)
+        if "cost" in known:
+            known["cost"] = cost.loc[survivors].notna()
+        known_w = known.mul(wv, axis=1).sum(axis=1)
+        own = V.where(known, 0.0).mul(wv, axis=1).sum(axis=1) / known_w.where(known_w > 0)
+        V = V.where(known, own.fillna(0.0), axis=0)
+        S = S.where(known, 0.0)
     score = V.mul(wv, axis=1).sum(axis=1)
     score_se = np.sqrt((S.pow(2)).mul(wv.pow(2), axis=1).sum(axis=1))
     cap_ids = [c for c in weight_items]
@@ -548,29 +569,39 @@ def _robustness(V: pd.DataFrame, S: pd.DataFrame, wv: pd.Series, seed: int, draw
 
 
 def _pareto(ranked: pd.DataFrame) -> list[dict[str, Any]]:
-    """Capability vs monthly cost: the front, and for every other model what dominates it."""
+    """Capability vs monthly cost: the front, and for every other model what dominates it.
+
+    Sorted by cost (then capability, best first), a model is on the front when it beats the
+    running best capability; otherwise the running best (the last front model) dominates it.
+    """
     known = ranked[ranked["monthly_cost"].notna()].sort_values(["monthly_cost", "capability"], ascending=[True, False])
-    out = []
-    best_cap = -1.0
-    best_id = None
-    for mid, row in known.iterrows():  # survivors only, sorted once: O(n)
-        cap = float(row["capability"])
-        on_front = cap > best_cap + 1e-12
-        out.append({
-            "id": mid,
-            "name": row["name"],
-            "monthly_cost_usd": round(float(row["monthly_cost"]), 2),
-            "capability": round(cap, 4),
-            "front": on_front,
-            "dominated_by": None if on_front else best_id,
-        })
-        if on_front:
-            best_cap, best_id = cap, mid
-    for mid, row in ranked[ranked["monthly_cost"].isna()].iterrows():
-        out.append({"id": mid, "name": row["name"], "monthly_cost_usd": None,
-                    "capability": round(float(row["capability"]), 4), "front": False,
-                    "dominated_by": None})
-    return out
+    cap = known["capability"].to_numpy()
+    previous_best = np.concatenate(([-np.inf], np.maximum.accumulate(cap)[:-1])) if len(cap) else cap
+    front = cap > previous_best + 1e-12
+    positions = np.arange(len(cap))
+    last_front = np.maximum.accumulate(np.where(front, positions, 0)) if len(cap) else positions
+    ids = known.index.to_numpy()
+    frame = pd.DataFrame({
+        "id": ids,
+        "name": known["name"].to_numpy(),
+        "monthly_cost_usd": known["monthly_cost"].round(2).to_numpy(),
+        "capability": known["capability"].round(4).to_numpy(),
+        "front": front,
+        "dominated_by": np.where(front, None, ids[last_front] if len(ids) else ids),
+    })
+    unknown = ranked[ranked["monthly_cost"].isna()]
+    extra = pd.DataFrame({"id": unknown.index.to_numpy(), "name": unknown["name"].to_numpy(),
+                          "monthly_cost_usd": None, "capability": unknown["capability"].round(4).to_numpy(),
+                          "front": False, "dominated_by": None})
+    rows = frame.to_dict("records") + extra.to_dict("records")
+    for row in rows:
+        if not isinstance(row["dominated_by"], str):
+            row["dominated_by"] = None  # pandas turns a missing object into NaN
+        row["front"] = bool(row["front"])
+        row["capability"] = float(row["capability"])
+        if row["monthly_cost_usd"] is not None:
+            row["monthly_cost_usd"] = float(row["monthly_cost_usd"])
+    return rows
 
 
 def _describe_result(row: pd.Series) -> str:
@@ -631,7 +662,9 @@ def _data_warnings(catalog, rubric, chosen, criteria, short_ids, today, value) -
             key = (mid, cid)
             if key not in chosen.index:
                 if cid in rubric.domain.weights and rubric.policy.missing_data == "warn":
-                    warns.append(f"{criteria[cid].name}: no score; counted at the bottom of its scale in the ranking")
+                    how = ("ranked on its other weighted criteria" if rubric.policy.missing_in_ranking == "renormalise"
+                           else "counted at the bottom of its scale in the ranking")
+                    warns.append(f"{criteria[cid].name}: no score; {how}")
                 continue
             row = chosen.loc[key]
             as_of = row["as_of"]
@@ -646,43 +679,53 @@ def _data_warnings(catalog, rubric, chosen, criteria, short_ids, today, value) -
     return out
 
 
-def _failure_text(row: pd.Series) -> str:
-    if row["kind"] == "missing":
-        return f"{row['label']}: unknown (treated as failing; needs {row['required']})"
-    if row["kind"] == "no-data":
-        return f"{row['label']}: unknown, so set aside under the missing-data policy 'exclude'"
-    if row["kind"] == "category":
-        return f"{row['label']} is {row['actual']}; allowed: {row['required']}"
-    if row["kind"] == "level":
-        return f"{row['label']} is {row['actual']}; needs {row['required']}"
-    margin = row["margin"]
-    extra = f" (off by {abs(margin):.0%})" if isinstance(margin, float) and not math.isnan(margin) else ""
-    return f"{row['label']} {row['actual']}; needs {row['required']}{extra}"
+def _failure_texts(failures: pd.DataFrame) -> pd.Series:
+    """One plain-language line per failure, built column-wise (no per-row Python loop)."""
+    label, actual, required = failures["label"].astype(str), failures["actual"].astype(str), failures["required"].astype(str)
+    margin = failures["margin"].astype(float)
+    off = pd.Series("", index=failures.index)
+    has_margin = margin.notna()
+    off[has_margin] = " (off by " + (margin[has_margin].abs() * 100).round(0).astype(int).astype(str) + "%)"
+    texts = {
+        "missing": label + ": unknown (treated as failing; needs " + required + ")",
+        "no-data": label + ": unknown, so set aside under the missing-data policy 'exclude'",
+        "category": label + " is " + actual + "; allowed: " + required,
+        "level": label + " is " + actual + "; needs " + required,
+    }
+    out = label + " " + actual + "; needs " + required + off
+    for kind, text in texts.items():
+        mask = failures["kind"] == kind
+        out[mask] = text[mask]
+    return out
 
 
 def _excluded(failures, m, rubric, exit_step, ranked) -> tuple[list[dict], list[dict]]:
-    excluded: list[dict] = []
-    near: list[dict] = []
+    """Every excluded model with all its reasons; near misses failed one criterion narrowly."""
     if failures.empty:
-        return excluded, near
-    failures = failures.copy()
-    failures["text"] = failures.apply(_failure_text, axis=1)
-    margin_limit = rubric.policy.near_miss_margin
-    for mid, group in failures.groupby("model_id", sort=True):
-        step = STEPS[int(exit_step[mid])]
-        item = {
-            "id": mid,
-            "name": m.at[mid, "name"],
-            "step": step,
-            "reasons": list(group.sort_values("step_rank")["text"]),
-        }
-        excluded.append(item)
-        if len(group) == 1:
-            only = group.iloc[0]
-            small = (
-                (only["kind"] == "below" and not pd.isna(only["margin"]) and abs(only["margin"]) <= margin_limit)
-                or (only["kind"] == "level" and bool(only["near_ok"]))
-            )
-            if small:
-                near.append({**item, "criterion": only["criterion"], "margin": None if pd.isna(only["margin"]) else round(float(only["margin"]), 4)})
+        return [], []
+    failures = failures.assign(text=_failure_texts(failures)).sort_values(["model_id", "step_rank"], kind="stable")
+    grouped = failures.groupby("model_id", sort=True)
+    table = pd.DataFrame({
+        "reasons": grouped["text"].agg(list),
+        "count": grouped.size(),
+        "kind": grouped["kind"].first(),
+        "criterion": grouped["criterion"].first(),
+        "margin": grouped["margin"].first(),
+        "near_ok": grouped["near_ok"].first(),
+    })
+    table["name"] = m.loc[table.index, "name"]
+    table["step"] = exit_step.loc[table.index].astype(int).map(dict(enumerate(STEPS)))
+    limit = rubric.policy.near_miss_margin
+    margin = table["margin"].astype(float)
+    small = ((table["kind"] == "below") & margin.notna() & (margin.abs() <= limit)) | (
+        (table["kind"] == "level") & table["near_ok"].astype(bool))
+    table["near"] = (table["count"] == 1) & small
+    table = table.reset_index().rename(columns={"model_id": "id"})
+    excluded = table[["id", "name", "step", "reasons"]].to_dict("records")
+    near_rows = table[table["near"]]
+    near = [
+        {"id": row.id, "name": row.name, "step": row.step, "reasons": row.reasons, "criterion": row.criterion,
+         "margin": None if pd.isna(row.margin) else round(float(row.margin), 4)}
+        for row in near_rows.itertuples(index=False)
+    ]
     return excluded, near

@@ -108,6 +108,11 @@ class Policy(Strict):
     near_miss_margin: float = Field(default=0.1, ge=0, le=1)
     """A single failure within this fraction of the required value is a near miss."""
     warn_self_reported: bool = True
+    missing_in_ranking: Literal["renormalise", "bottom"] = "renormalise"
+    """renormalise: a model is ranked on the weighted criteria it has scores for (its weights
+    rescaled to sum to one); bottom: a missing score counts as the bottom of its scale."""
+    min_coverage: float = Field(default=0.0, ge=0, le=1)
+    """Screen (step 3) models whose known scores carry less than this share of the ranking weight."""
 
 
 class Lock(Strict):
