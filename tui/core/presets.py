@@ -80,7 +80,14 @@ def search_path(cwd: Path | None = None) -> list[PresetSource]:
         sources.append(PresetSource("project", project))
     sources.append(PresetSource("user", paths.user_rubrics_dir()))
     sources.append(PresetSource("bundled", bundled_rubrics_root()))
-    return sources
+    unique: list[PresetSource] = []
+    seen: set[Path] = set()
+    for source in sources:  # a folder listed twice must not shadow itself
+        key = source.folder.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(source)
+    return unique
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -229,6 +236,9 @@ def resolve(spec: str, cwd: Path | None = None, overrides: dict[str, Any] | None
         if parent is None:
             path = None
             continue
+        if not isinstance(parent, str) or not NAME_RE.match(parent):
+            chain = " -> ".join([*seen, str(parent)])
+            raise InputError(f"extends {parent!r} is not a plain preset name (chain: {chain})", path=path)
         try:
             parent_file, _ = _find_by_name(parent, cwd)
         except InputError:
@@ -241,16 +251,17 @@ def resolve(spec: str, cwd: Path | None = None, overrides: dict[str, Any] | None
     merged: dict[str, Any] = {}
     locks: dict[str, Lock] = {}
     for data, file_path in reversed(chain_files):
+        body = {k: v for k, v in data.items() if k != "locks"}
+        after = copy.deepcopy(merged)
+        _deep_merge(after, body)
         for dotted, lock in locks.items():
-            new_value = get_field(data, dotted)
-            if new_value is not None and loosens(dotted, get_field(merged, dotted), new_value):
+            if get_field(data, dotted) is not None and loosens(dotted, get_field(merged, dotted), get_field(after, dotted)):
                 raise InputError(
                     f"{dotted} is locked by {lock.owner} ({lock.reason}); this preset may "
                     "tighten it but not loosen it",
                     path=file_path,
                 )
-        body = {k: v for k, v in data.items() if k != "locks"}
-        _deep_merge(merged, body)
+        merged = after
         for lock_data in data.get("locks", []) or []:
             lock = Lock.model_validate(lock_data)
             locks.setdefault(lock.field, lock)
