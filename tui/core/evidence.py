@@ -2,19 +2,27 @@
 
 Three formats are read, each as its tool writes it:
 
-* **lm-evaluation-harness** results JSON (``lm_eval --output_path``): ``results`` maps a
-  task to ``"<metric>,<filter>"`` keys with fractions and ``"<metric>_stderr,<filter>"``;
-  the model comes from ``model_name`` or ``config.model_args`` (``pretrained=...``);
-  ``n-samples`` gives the item count.
-* **inspect_ai** evaluation logs in JSON form: ``eval.task``, ``eval.model``,
+* **lm-evaluation-harness** results JSON (``lm_eval --output_path``, the
+  ``results_<timestamp>.json`` file): ``results`` maps a task or group to
+  ``"<metric>,<filter>"`` keys with fractions and ``"<metric>_stderr,<filter>"`` (a number,
+  or the string ``"N/A"`` when no standard error was computed); ``group_subtasks`` says
+  which tasks a group aggregates (a group with a score stands for its subtasks, which are
+  not imported separately); ``higher_is_better`` excludes metrics such as perplexity; the
+  model comes from ``model_name`` or ``config.model_args`` (a ``pretrained=...`` string or,
+  from the Python API, a table); ``n-samples[task].effective`` gives the item count.
+* **inspect_ai** evaluation logs: JSON logs (``--log-format=json``), or the header of a
+  binary ``.eval`` log. ``status`` must be ``success``; ``eval.task``, ``eval.model``,
   ``results.scores[].metrics`` (``accuracy``/``mean`` and ``stderr``) and
-  ``results.completed_samples`` / ``total_samples``.
+  ``results.completed_samples`` (divided by ``eval.config.epochs``) are read. The first
+  scorer gives ``team:<task>``, any further one ``team:<task>-<scorer>``.
 * **CSV** with the header ``model_id,criterion,value,stderr,n,source,date``; values on a
   0-100 scale.
 
-Every imported criterion gets the id ``team:<name>``. Models are matched to catalogue ids
-through the user's alias table, then the catalogue's own ids and aliases; a model that
-matches nothing is reported, never dropped silently.
+Fractions (0-1) become points (0-100), and their standard errors with them. Every imported
+criterion gets the id ``team:<name>``. Models are matched to catalogue ids through the
+user's alias table, then the catalogue's own ids and aliases (also after dropping a
+provider prefix such as ``openai/`` or ``vllm/``); a model that matches nothing is
+reported, never dropped silently.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import hashlib
 import json
 import math
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +47,14 @@ from tui.core.frame import RESULT_COLUMNS
 
 METRIC_PREFERENCE = ("acc_norm", "acc", "exact_match", "pass@1", "pass_at_1", "prompt_level_strict_acc",
                      "inst_level_strict_acc", "mc2", "mc1", "f1", "em", "bleu", "accuracy", "mean")
+FILTER_PREFERENCE = ("none", "strict-match")
+"""lm-eval filters tried first when a metric is reported under several (gsm8k: strict, then flexible)."""
+LOWER_IS_BETTER = {"perplexity", "word_perplexity", "byte_perplexity", "bits_per_byte", "ter", "loss", "brier_score"}
+"""lm-eval metrics where lower is better, for files without a ``higher_is_better`` table."""
+INSPECT_SPREAD = {"stderr", "bootstrap_stderr", "std", "var"}
+"""inspect_ai metrics that describe spread, never the score itself."""
 CSV_HEADER = ["model_id", "criterion", "value", "stderr", "n", "source", "date"]
+MAX_EVIDENCE_BYTES = 64 * MAX_FILE_BYTES
 
 
 @dataclass(frozen=True)
@@ -64,6 +80,8 @@ class EvidenceBundle:
     files: list[dict[str, Any]]
     unmatched: dict[str, list[str]] = field(default_factory=dict)
     """Imported model name -> the files it came from, for models no catalogue id matched."""
+    notes: list[str] = field(default_factory=list)
+    """What a reader skipped on purpose (e.g. a lower-is-better metric), one line each."""
 
     def unmatched_lines(self) -> list[str]:
         """One line per unmatched model, saying how to fix it."""
@@ -72,6 +90,10 @@ class EvidenceBundle:
             "table, or add the model through a catalogue overlay"
             for name, files in sorted(self.unmatched.items())
         ]
+
+    def warning_lines(self) -> list[str]:
+        """Everything the user should hear about: unmatched models, then skipped tasks."""
+        return self.unmatched_lines() + list(self.notes)
 
     def meta(self) -> list[dict[str, Any]]:
         """What a decision record embeds: file hashes and the imported values."""
@@ -83,20 +105,36 @@ def _sha256(path: Path) -> str:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9_.-]+", "-", text.lower()).strip("-") or "criterion"
+    """A criterion id part: lower-case letters, digits, '_' and '-' (no '.', so ``--set`` can name it)."""
+    return re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-") or "criterion"
 
 
-def _fraction_to_points(value: Any, path: Path, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-        raise InputError(f"{where}: expected a number, got {value!r}", path=path)
-    return float(value) * 100.0 if 0.0 <= value <= 1.0 else float(value)
+def _number(value: Any) -> float | None:
+    """A finite number, or None for anything else (lm-eval's "N/A", null, NaN, a string)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def _scale(value: float, path: Path, where: str) -> float:
+    """100 for a fraction (0-1), 1 for a value already in points (0-100); else an error."""
+    if not 0.0 <= value <= 100.0:
+        raise InputError(f"{where} = {value:g} is outside 0-1 (a fraction) and 0-100 (points)", path=path)
+    return 100.0 if value <= 1.0 else 1.0
+
+
+def _check_size(path: Path) -> None:
+    if not path.exists():
+        raise InputError("evidence file not found", path=path)
+    if not path.is_file():
+        raise InputError("is a folder, expected an evidence file", path=path)
+    if path.stat().st_size > MAX_EVIDENCE_BYTES:
+        raise InputError("evidence file is larger than 64 MiB; for an inspect log pass the .eval file (only its "
+                         "header is read) or log with --no-log-samples", path=path)
 
 
 def _load_json(path: Path) -> Any:
-    if not path.is_file():
-        raise InputError("evidence file not found", path=path)
-    if path.stat().st_size > 64 * MAX_FILE_BYTES:
-        raise InputError("evidence file is larger than 64 MiB", path=path)
+    _check_size(path)
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
@@ -105,126 +143,294 @@ def _load_json(path: Path) -> Any:
         raise InputError(f"malformed JSON: {exc.msg}", path=path, line=exc.lineno) from None
 
 
-def read_lm_eval(path: Path, data: dict[str, Any]) -> list[Row]:
-    """Rows from an lm-evaluation-harness results file."""
+def _load_eval_zip(path: Path) -> Any:
+    """The header of an inspect_ai ``.eval`` log (a zip archive): everything but the samples."""
+    _check_size(path)
+    convert = "convert it with `inspect log convert FILE --to json --output-dir DIR`"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            try:
+                info = archive.getinfo("header.json")
+            except KeyError:
+                raise InputError("inspect .eval log has no header.json: the evaluation has not finished",
+                                 path=path) from None
+            if info.file_size > MAX_EVIDENCE_BYTES:
+                raise InputError("header.json in the .eval log is larger than 64 MiB", path=path)
+            try:
+                raw = archive.read(info)
+            except NotImplementedError:
+                raise InputError(f"inspect .eval log uses a compression this Python cannot read; {convert}",
+                                 path=path) from None
+    except zipfile.BadZipFile:
+        raise InputError(f"not a readable inspect .eval log (bad zip archive); {convert}", path=path) from None
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InputError(f"header.json in the .eval log is not valid JSON; {convert}", path=path) from None
+
+
+# ------------------------------------------------------------------ lm-evaluation-harness
+
+
+def _lm_eval_model(data: dict[str, Any]) -> str | None:
+    name = data.get("model_name")
+    if isinstance(name, str) and name.strip():
+        return name.strip()
+    config = data.get("config") if isinstance(data.get("config"), dict) else {}
+    args = config.get("model_args")
+    keys = ("pretrained", "model", "model_name", "engine", "path")
+    if isinstance(args, dict):
+        for key in keys:
+            if isinstance(args.get(key), str) and args[key].strip():
+                return args[key].strip()
+    elif isinstance(args, str):
+        for key in keys:
+            match = re.search(rf"(?:^|,)\s*{key}=([^,]+)", args)
+            if match and match.group(1).strip():
+                return match.group(1).strip()
+    return None  # config.model is the backend ("hf", "vllm"), not the model
+
+
+def _lm_eval_date(data: dict[str, Any]) -> dt.date:
+    stamp = data.get("date")
+    if isinstance(stamp, str):
+        try:
+            stamp = float(stamp)
+        except ValueError:
+            stamp = None
+    if isinstance(stamp, (int, float)) and not isinstance(stamp, bool) and math.isfinite(stamp):
+        return dt.datetime.fromtimestamp(float(stamp), dt.timezone.utc).date()
+    return dt.date.today()
+
+
+def _choose_metric(values: dict[str, float]) -> str:
+    def filter_rank(key: str) -> tuple[int, str]:
+        filt = key.split(",", 1)[1]
+        return (FILTER_PREFERENCE.index(filt) if filt in FILTER_PREFERENCE else len(FILTER_PREFERENCE), filt)
+
+    for metric in METRIC_PREFERENCE:
+        keys = sorted((k for k in values if k.split(",", 1)[0] == metric), key=filter_rank)
+        if keys:
+            return keys[0]
+    return sorted(values, key=lambda k: (k.split(",", 1)[0], filter_rank(k)))[0]
+
+
+def read_lm_eval(path: Path, data: dict[str, Any]) -> tuple[list[Row], list[str]]:
+    """Rows from an lm-evaluation-harness results file, and notes on what was skipped."""
     results = data.get("results")
     if not isinstance(results, dict) or not results:
         raise InputError("lm-eval results file has no 'results' table", path=path)
-    config = data.get("config") or {}
-    model = data.get("model_name")
+    model = _lm_eval_model(data)
     if not model:
-        args = str(config.get("model_args") or "")
-        match = re.search(r"(?:pretrained|model|model_name|engine)=([^,]+)", args)
-        model = match.group(1) if match else config.get("model")
-    if not model:
-        raise InputError("cannot tell which model was evaluated (no model_name or config.model_args)", path=path)
-    stamp = data.get("date")
-    date = dt.datetime.fromtimestamp(float(stamp), dt.timezone.utc).date() if isinstance(stamp, (int, float)) else dt.date.today()
-    n_shot = data.get("n-shot") or {}
-    n_samples = data.get("n-samples") or {}
-    rows = []
-    for task, metrics in results.items():
+        raise InputError("cannot tell which model was evaluated (no model_name or pretrained=/model= in "
+                         "config.model_args)", path=path)
+    date = _lm_eval_date(data)
+    n_shot = data.get("n-shot") if isinstance(data.get("n-shot"), dict) else {}
+    n_samples = data.get("n-samples") if isinstance(data.get("n-samples"), dict) else {}
+    higher = data.get("higher_is_better") if isinstance(data.get("higher_is_better"), dict) else {}
+    subtasks = data.get("group_subtasks") if isinstance(data.get("group_subtasks"), dict) else {}
+    parents: dict[str, list[str]] = {}
+    for group, members in subtasks.items():
+        for member in members if isinstance(members, list) else []:
+            parents.setdefault(str(member), []).append(str(group))
+
+    def usable(task: str, metrics: Any) -> dict[str, float]:
         if not isinstance(metrics, dict):
             raise InputError(f"results.{task}: expected a table of metrics", path=path)
-        values = {k: v for k, v in metrics.items() if "," in k and "_stderr" not in k and isinstance(v, (int, float))}
-        if not values:
-            continue  # a group header without its own score
-        chosen = None
-        for metric in METRIC_PREFERENCE:
-            chosen = next((k for k in values if k.split(",", 1)[0] == metric), None)
-            if chosen:
+        table = higher.get(task) if isinstance(higher.get(task), dict) else {}
+        out = {}
+        for key, raw in metrics.items():
+            if "," not in key or "_stderr," in key:
+                continue
+            value = _number(raw)
+            metric = key.split(",", 1)[0]
+            lower_better = table.get(metric) is False or (metric not in table and metric in LOWER_IS_BETTER)
+            if value is not None and not lower_better:
+                out[key] = value
+        return out
+
+    scored = {task: usable(task, metrics) for task, metrics in results.items()}
+
+    def covered(task: str, seen: frozenset[str] = frozenset()) -> bool:
+        """True when a group above ``task`` has its own score (and so stands for it)."""
+        for group in parents.get(task, []):
+            if group in seen:
+                continue
+            if scored.get(group) or covered(group, seen | {task}):
+                return True
+        return False
+
+    def leaves(task: str, seen: frozenset[str] = frozenset()) -> list[str]:
+        members = subtasks.get(task)
+        if not isinstance(members, list) or not members or task in seen:
+            return [task]
+        return [leaf for m in members for leaf in leaves(str(m), seen | {task})]
+
+    def item_count(task: str, metrics: dict[str, Any]) -> int | None:
+        counts = []
+        for leaf in leaves(task):
+            entry = n_samples.get(leaf)
+            count = entry.get("effective", entry.get("original")) if isinstance(entry, dict) else None
+            if not isinstance(count, int) or isinstance(count, bool) or count <= 0:
+                counts = []
                 break
-        chosen = chosen or sorted(values)[0]
+            counts.append(count)
+        if counts:
+            return sum(counts)
+        fallback = metrics.get("sample_len")
+        return fallback if isinstance(fallback, int) and not isinstance(fallback, bool) and fallback > 0 else None
+
+    rows = []
+    notes = []
+    for task, metrics in results.items():
+        values = scored[task]
+        if not values:
+            if isinstance(metrics, dict) and any("," in k and "_stderr," not in k for k in metrics):
+                notes.append(f"{path.name}: task {task!r} skipped: it has no higher-is-better numeric metric")
+            continue  # otherwise a group header without its own score: its subtasks are imported
+        if covered(task):
+            continue  # a subtask of a scored group: the group's aggregate is the criterion
+        chosen = _choose_metric(values)
         metric, filt = chosen.split(",", 1)
-        stderr_raw = metrics.get(f"{metric}_stderr,{filt}")
-        stderr = _fraction_to_points(stderr_raw, path, f"results.{task}") if isinstance(stderr_raw, (int, float)) else None
-        count = (n_samples.get(task) or {}).get("effective") if isinstance(n_samples.get(task), dict) else None
+        value = values[chosen]
+        factor = _scale(value, path, f"results.{task}.{chosen}")
+        stderr = _number(metrics.get(f"{metric}_stderr,{filt}"))
+        if stderr is not None and stderr < 0:
+            raise InputError(f"results.{task}.{metric}_stderr,{filt} = {stderr:g} is negative", path=path)
         shots = n_shot.get(task)
-        setting = f"lm-evaluation-harness {metric} ({filt})" + (f", {shots}-shot" if shots is not None else "")
-        rows.append(Row(str(model), f"team:{_slug(task)}", _fraction_to_points(values[chosen], path, f"results.{task}.{chosen}"),
-                        stderr, int(count) if count else None, setting, date, path.name))
+        setting = f"lm-evaluation-harness {metric} ({filt})" + (
+            f", {shots}-shot" if isinstance(shots, int) and not isinstance(shots, bool) else "")
+        rows.append(Row(model, f"team:{_slug(task)}", value * factor,
+                        stderr * factor if stderr is not None else None, item_count(task, metrics), setting,
+                        date, path.name))
     if not rows:
-        raise InputError("lm-eval results file has no task with a numeric metric", path=path)
-    return rows
+        raise InputError("lm-eval results file has no task with a higher-is-better numeric metric", path=path)
+    return rows, notes
+
+
+# ------------------------------------------------------------------------------ inspect_ai
 
 
 def read_inspect(path: Path, data: dict[str, Any]) -> list[Row]:
-    """Rows from an inspect_ai evaluation log in JSON form."""
-    ev = data.get("eval") or {}
-    task = ev.get("task")
-    model = ev.get("model")
+    """Rows from an inspect_ai evaluation log (JSON, or the header of a .eval log)."""
+    ev = data.get("eval")
+    if not isinstance(ev, dict):
+        raise InputError("inspect log has no 'eval' table", path=path)
+    status = data.get("status")
+    if status not in (None, "success"):
+        error = data.get("error")
+        message = error.get("message") if isinstance(error, dict) else None
+        detail = f" ({str(message).strip().splitlines()[0][:160]})" if message and str(message).strip() else ""
+        raise InputError(f"inspect log status is {status!r}{detail}; only a finished evaluation (status "
+                         "'success') counts as evidence: retry it with `inspect eval-retry`", path=path)
+    task = str(ev.get("task") or "").strip()
+    model = str(ev.get("model") or "").strip()
     if not task or not model:
         raise InputError("inspect log has no eval.task or eval.model", path=path)
-    if data.get("status") not in (None, "success"):
-        raise InputError(f"inspect log status is {data.get('status')!r}, not 'success'", path=path)
-    results = data.get("results") or {}
-    scores = results.get("scores") or []
-    if not scores:
-        raise InputError("inspect log has no results.scores", path=path)
-    created = str(ev.get("created") or "")[:10]
+    task = task.rsplit("/", 1)[-1]  # "inspect_evals/gsm8k" -> "gsm8k"
+    results = data.get("results")
+    scores = results.get("scores") if isinstance(results, dict) else None
+    if not isinstance(scores, list) or not scores:
+        raise InputError("inspect log has no results.scores (was the task scored?)", path=path)
     try:
-        date = dt.date.fromisoformat(created)
+        date = dt.date.fromisoformat(str(ev.get("created") or "")[:10])
     except ValueError:
         date = dt.date.today()
-    n = results.get("completed_samples") or results.get("total_samples")
-    rows = []
+    config = ev.get("config") if isinstance(ev.get("config"), dict) else {}
+    epochs = config.get("epochs")
+    epochs = epochs if isinstance(epochs, int) and not isinstance(epochs, bool) and epochs > 1 else 1
+    done = results.get("completed_samples") or results.get("total_samples")
+    n = int(done) // epochs if isinstance(done, int) and not isinstance(done, bool) and done > 0 else None
+    picked = []
     for index, score in enumerate(scores):
-        metrics = score.get("metrics") or {}
-        main = next((metrics[k] for k in ("accuracy", "mean", "pass_at_1") if k in metrics), None)
-        if main is None:
-            main = next((m for k, m in metrics.items() if k != "stderr"), None)
+        metrics = score.get("metrics") if isinstance(score, dict) else None
+        if not isinstance(metrics, dict):
+            raise InputError(f"results.scores[{index}] has no metrics table", path=path)
+        name = next((k for k in ("accuracy", "mean", "pass_at_1") if k in metrics), None)
+        name = name or next((k for k in metrics if k not in INSPECT_SPREAD), None)
+        main = metrics.get(name) if name else None
         if not isinstance(main, dict) or "value" not in main:
             raise InputError(f"results.scores[{index}].metrics has no value", path=path)
-        stderr = metrics.get("stderr", {}).get("value") if isinstance(metrics.get("stderr"), dict) else None
-        scorer = score.get("name") or score.get("scorer") or "score"
-        criterion = f"team:{_slug(task)}" if len(scores) == 1 else f"team:{_slug(task)}-{_slug(scorer)}"
-        rows.append(Row(str(model), criterion, _fraction_to_points(main["value"], path, f"results.scores[{index}]"),
-                        _fraction_to_points(stderr, path, "stderr") if isinstance(stderr, (int, float)) else None,
-                        int(n) if n else None, f"inspect_ai {scorer} {main.get('name', '')}".strip(), date, path.name))
+        value = _number(main["value"])
+        if value is None:
+            continue  # NaN: nothing was scored (inspect writes NaN when every sample failed to score)
+        spread = next((metrics[k] for k in ("stderr", "bootstrap_stderr") if isinstance(metrics.get(k), dict)), {})
+        picked.append((index, score, name, value, _number(spread.get("value"))))
+    if not picked:
+        raise InputError("inspect log has no numeric score (every metric is NaN)", path=path)
+    rows = []
+    for index, score, name, value, stderr in picked:
+        scorer = str(score.get("name") or score.get("scorer") or "score")
+        factor = _scale(value, path, f"results.scores[{index}].metrics.{name}")
+        if stderr is not None and stderr < 0:
+            raise InputError(f"results.scores[{index}].metrics.stderr = {stderr:g} is negative", path=path)
+        # the first scorer is the task's primary score (inspect's ``results.scorer``): it is
+        # ``team:<task>`` whatever else was scored, so logs of one task stay comparable
+        criterion = f"team:{_slug(task)}" if index == 0 else f"team:{_slug(task)}-{_slug(scorer)}"
+        reducer = f", {score['reducer']} over {epochs} epochs" if epochs > 1 and score.get("reducer") else ""
+        rows.append(Row(model, criterion, value * factor, stderr * factor if stderr is not None else None, n,
+                        f"inspect_ai {scorer} {name}{reducer}", date, path.name))
     return rows
+
+
+# ------------------------------------------------------------------------------------- CSV
 
 
 def read_csv(path: Path) -> list[Row]:
     """Rows from the plain CSV format."""
-    if not path.is_file():
-        raise InputError("evidence file not found", path=path)
+    _check_size(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise InputError("file is not UTF-8 text", path=path) from None
-    reader = csv.DictReader(text.splitlines())
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader = csv.reader(text.splitlines(), skipinitialspace=True)
+    try:
+        header = [h.strip() for h in next(reader, [])]
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV: {exc}", path=path, line=1) from None
     if header[: len(CSV_HEADER)] != CSV_HEADER:
-        raise InputError(f"CSV header must be {','.join(CSV_HEADER)} (got {','.join(header) or 'nothing'})", path=path, line=1)
+        raise InputError(f"CSV header must be {','.join(CSV_HEADER)} (got {','.join(header) or 'nothing'})",
+                         path=path, line=1)
     rows = []
-    for number, record in enumerate(reader, start=2):
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise InputError(f"malformed CSV: {exc}", path=path, line=reader.line_num) from None
+        number = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(header):
+            raise InputError(f"{len(cells)} columns; the header has {len(header)}", path=path, line=number)
+        record = {key: (cells[i].strip() if i < len(cells) else "") for i, key in enumerate(header)}
+
         def need(key: str) -> str:
-            value = (record.get(key) or "").strip()
-            if not value:
+            if not record.get(key):
                 raise InputError(f"column {key!r} is empty", path=path, line=number)
-            return value
+            return record[key]
+
         try:
             value = float(need("value"))
         except ValueError:
-            raise InputError(f"value {record.get('value')!r} is not a number", path=path, line=number) from None
-        if not 0 <= value <= 100:
-            raise InputError(f"value {value:g} is outside 0-100", path=path, line=number)
-        stderr_text = (record.get("stderr") or "").strip()
-        n_text = (record.get("n") or "").strip()
+            raise InputError(f"value {record['value']!r} is not a number", path=path, line=number) from None
+        if not 0 <= value <= 100:  # also refuses nan and inf
+            raise InputError(f"value {record['value']} is outside 0-100", path=path, line=number)
         try:
-            stderr = float(stderr_text) if stderr_text else None
-            n = int(n_text) if n_text else None
+            stderr = float(record["stderr"]) if record.get("stderr") else None
+            n = int(record["n"]) if record.get("n") else None
         except ValueError:
             raise InputError("stderr must be a number and n a whole number", path=path, line=number) from None
-        if stderr is not None and stderr < 0 or n is not None and n <= 0:
+        if stderr is not None and not (math.isfinite(stderr) and stderr >= 0) or n is not None and n <= 0:
             raise InputError("stderr must be >= 0 and n > 0", path=path, line=number)
         try:
             date = dt.date.fromisoformat(need("date"))
         except ValueError:
-            raise InputError(f"date {record.get('date')!r} is not YYYY-MM-DD", path=path, line=number) from None
+            raise InputError(f"date {record['date']!r} is not YYYY-MM-DD", path=path, line=number) from None
         criterion = need("criterion")
-        rows.append(Row(need("model_id"), criterion if criterion.startswith("team:") else f"team:{_slug(criterion)}",
-                        value, stderr, n, "team CSV", date, (record.get("source") or "").strip() or path.name))
+        rows.append(Row(need("model_id"), f"team:{_slug(criterion.removeprefix('team:'))}", value, stderr, n,
+                        "team CSV", date, record.get("source") or path.name))
     if not rows:
         raise InputError("CSV has a header but no rows", path=path)
     return rows
@@ -232,14 +438,30 @@ def read_csv(path: Path) -> list[Row]:
 
 def read_file(path: Path) -> tuple[str, list[Row]]:
     """Detect the format of one evidence file and read it."""
+    fmt, rows, _ = read_file_with_notes(path)
+    return fmt, rows
+
+
+def read_file_with_notes(path: Path) -> tuple[str, list[Row], list[str]]:
+    """Detect the format of one evidence file and read it; also return notes on skipped tasks."""
     if path.suffix.lower() == ".csv":
-        return "csv", read_csv(path)
+        return "csv", read_csv(path), []
+    _check_size(path)
+    with path.open("rb") as handle:
+        zipped = handle.read(4) == b"PK\x03\x04"
+    if zipped or path.suffix.lower() == ".eval":
+        data = _load_eval_zip(path)
+        if not isinstance(data, dict) or "eval" not in data:
+            raise InputError("header.json in the .eval log has no 'eval' table", path=path)
+        return "inspect", read_inspect(path, data), []
     data = _load_json(path)
-    if isinstance(data, dict) and "results" in data and isinstance(data.get("results"), dict) and "eval" not in data:
-        return "lm-eval", read_lm_eval(path, data)
     if isinstance(data, dict) and "eval" in data:
-        return "inspect", read_inspect(path, data)
-    raise InputError("not an lm-evaluation-harness results file or an inspect_ai JSON log", path=path)
+        return "inspect", read_inspect(path, data), []
+    if isinstance(data, dict) and isinstance(data.get("results"), dict):
+        rows, notes = read_lm_eval(path, data)
+        return "lm-eval", rows, notes
+    raise InputError("not an lm-evaluation-harness results file or an inspect_ai log (expected a 'results' "
+                     "table or an 'eval' table)", path=path)
 
 
 def load_aliases(path: Path | None) -> dict[str, str]:
@@ -256,22 +478,30 @@ def load_aliases(path: Path | None) -> dict[str, str]:
     return {k.lower(): v for k, v in table.items()}
 
 
+def _candidates(name: str) -> list[str]:
+    """``vllm/meta-llama/Llama-3.1-8B`` -> itself, ``meta-llama/llama-3.1-8b``, ``llama-3.1-8b``."""
+    parts = [p for p in name.strip().lower().split("/") if p]
+    return ["/".join(parts[i:]) for i in range(len(parts))]
+
+
 def match_model(name: str, catalog: Catalog, aliases: dict[str, str]) -> str | None:
-    """Catalogue id for an imported model name, or None."""
-    key = name.strip().lower()
-    if key in aliases:
-        return aliases[key] if aliases[key] in catalog.by_id else None
-    if key in catalog.by_id:
-        return key
+    """Catalogue id for an imported model name, or None.
+
+    The full name is tried first, then without each leading path part in turn (inspect's
+    provider prefix ``openai/``, ``hf/``, ``vllm/``; then an organisation). At each step the
+    user's alias table wins over the catalogue's ids, which win over its aliases.
+    """
+    alias_index: dict[str, str] = {}
     for entry in catalog.entries:
-        if key in (a.lower() for a in entry.aliases):
-            return entry.id
-    tail = key.rsplit("/", 1)[-1]
-    if tail in catalog.by_id:
-        return tail
-    for entry in catalog.entries:
-        if tail in (a.lower().rsplit("/", 1)[-1] for a in entry.aliases):
-            return entry.id
+        for alias in entry.aliases:
+            alias_index.setdefault(alias.lower(), entry.id)
+    for key in _candidates(name):
+        if key in aliases:
+            return aliases[key] if aliases[key] in catalog.by_id else None
+        if key in catalog.by_id:
+            return key
+        if key in alias_index:
+            return alias_index[key]
     return None
 
 
@@ -285,8 +515,10 @@ def load_evidence(paths: list[Path], catalog: Catalog, aliases: Path | None = No
     files = []
     criteria: dict[str, Criterion] = {}
     unmatched: dict[str, list[str]] = {}
+    notes: list[str] = []
     for path in paths:
-        fmt, rows = read_file(path)
+        fmt, rows, skipped = read_file_with_notes(path)
+        notes += skipped
         values = []
         for row in rows:
             model_id = match_model(row.model, catalog, table)
@@ -308,7 +540,7 @@ def load_evidence(paths: list[Path], catalog: Catalog, aliases: Path | None = No
     results = pd.DataFrame(frames, columns=RESULT_COLUMNS)
     if not results.empty:
         results["stderr"] = results["stderr"].astype(float)
-    return EvidenceBundle(results=results, criteria=criteria, files=files, unmatched=unmatched)
+    return EvidenceBundle(results=results, criteria=criteria, files=files, unmatched=unmatched, notes=notes)
 
 
 def bundle_from_record(record: dict[str, Any], catalog: Catalog) -> EvidenceBundle | None:
@@ -325,8 +557,11 @@ def bundle_from_record(record: dict[str, Any], catalog: Catalog) -> EvidenceBund
                              f"team ({Path(item['path']).name})", value.get("stderr"),
                              float(value["n"]) if value.get("n") else math.nan,
                              dt.date.fromisoformat(value["date"]), Path(item["path"]).name, "embedded in record"))
-                criteria[value["criterion"]] = Criterion(value["criterion"], f"{value['criterion'].removeprefix('team:')} (team)",
-                                                         0.0, value.get("n"), team=True)
+                known = criteria.get(value["criterion"])
+                items = max(filter(None, [value.get("n"), known.items if known else None]), default=None)
+                criteria[value["criterion"]] = Criterion(value["criterion"],
+                                                         f"{value['criterion'].removeprefix('team:')} (team)",
+                                                         0.0, items, team=True)
     results = pd.DataFrame(rows, columns=RESULT_COLUMNS)
     if not results.empty:
         results["stderr"] = results["stderr"].astype(float)
