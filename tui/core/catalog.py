@@ -162,9 +162,15 @@ def load_catalog(root: Path, overlay: Path | None = None) -> Catalog:
         overlay = Path(overlay)
         if not overlay.is_dir():
             raise InputError("overlay folder not found", path=overlay)
+        seen_overlay: dict[str, Path] = {}
         for path in model_files(overlay):
             data = read_toml(path)
             model_id = data.get("id", path.stem)
+            if not isinstance(model_id, str):
+                raise InputError("id must be a string", path=path)
+            if model_id in seen_overlay:
+                raise InputError(f"duplicate id {model_id!r} (also in {seen_overlay[model_id].name})", path=path)
+            seen_overlay[model_id] = path
             if model_id in raw:
                 merged = copy.deepcopy(raw[model_id][0])
                 changed: list[str] = []
