@@ -1,8 +1,15 @@
 """shortlist: choose a large language model and defend the choice."""
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("llm-shortlist")
-except PackageNotFoundError:  # running from a checkout that was never installed
-    __version__ = "0.0.0+checkout"
+
+def __getattr__(name: str) -> str:
+    # Resolved on first use: importlib.metadata costs ~0.1 s at start-up.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("llm-shortlist")
+        except PackageNotFoundError:  # running from a checkout that was never installed
+            return "0.0.0+checkout"
+    raise AttributeError(name)

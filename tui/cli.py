@@ -16,7 +16,6 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any, Sequence
 
-from tui import __version__
 from tui.core.errors import InputError
 
 
@@ -130,7 +129,7 @@ def _load_evidence(args: argparse.Namespace, catalog) -> tuple[Any, Any, list[di
 
     bundle = load_evidence([Path(f) for f in files], catalog,
                            aliases=Path(args.aliases) if getattr(args, "aliases", None) else None)
-    for line in bundle.unmatched_lines():
+    for line in bundle.warning_lines():
         print(f"shortlist: warning: {line}", file=sys.stderr)
     return bundle.results, bundle.criteria, bundle.meta()
 
@@ -310,12 +309,22 @@ def cmd_record_replay(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------ parser
 
 
+class _VersionAction(argparse.Action):
+    """--version, resolved only when asked for (the metadata lookup costs start-up time)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):  # noqa: ANN001
+        from tui import __version__
+
+        print(f"shortlist {__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="shortlist",
         description="Choose a large language model and defend the choice. With no command, opens the wizard.",
     )
-    parser.add_argument("--version", action="version", version=f"shortlist {__version__}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def catalog_opts(p: argparse.ArgumentParser) -> None:

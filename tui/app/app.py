@@ -14,9 +14,9 @@ from textual.worker import Worker, WorkerState
 
 from tui.app.commands import WizardCommands
 from tui.core.errors import InputError
-from tui.core.wizard import WizardState, discard_draft, load_draft, save_draft
 
 if TYPE_CHECKING:
+    from tui.core.wizard import WizardState
     from tui.core.catalog import Catalog
     from tui.core.engine import Evaluation
     from tui.core.evidence import EvidenceBundle
@@ -56,6 +56,8 @@ class ShortlistApp(App[int]):
         self.evidence: EvidenceBundle | None = None
         """Imported team results, if any."""
         self.load_error: str | None = None
+        self.funnel_for: WizardState | None = None
+        """The state the funnel on screen was computed for (it arrives before the full ranking)."""
 
     # ------------------------------------------------------------------ start-up
 
@@ -65,7 +67,8 @@ class ShortlistApp(App[int]):
         if self._no_color():
             self.theme = "textual-ansi"
         self.push_screen(StartScreen())
-        self.load_catalog()
+        # after the first frame: importing pandas in a thread still competes for the GIL
+        self.call_after_refresh(self.load_catalog)
 
     @staticmethod
     def _no_color() -> bool:
@@ -118,6 +121,8 @@ class ShortlistApp(App[int]):
         except InputError as exc:
             self.notify(str(exc), title="Cannot load preset", severity="error", timeout=10)
             return
+        from tui.core.wizard import WizardState
+
         state = WizardState(rubric=resolved.rubric, preset_ref=resolved.rubric.ref, chain=resolved.chain,
                             locks=resolved.locks)
         self.evidence = None
@@ -125,6 +130,8 @@ class ShortlistApp(App[int]):
 
     def resume_draft(self) -> None:
         """Continue from the autosaved draft."""
+        from tui.core.wizard import load_draft
+
         try:
             state = load_draft(self.draft)
         except InputError as exc:
@@ -153,6 +160,8 @@ class ShortlistApp(App[int]):
 
     def _persist(self) -> None:
         if self.autosave and self.state is not None:
+            from tui.core.wizard import save_draft
+
             try:
                 save_draft(self.state, self.draft)
             except OSError as exc:  # a full disk must not take the session down
@@ -202,8 +211,21 @@ class ShortlistApp(App[int]):
             if not any(weights.values()):
                 weights = {"mmlu": 1.0}
             rubric = rubric.model_copy(update={"domain": rubric.domain.model_copy(update={"weights": weights})})
+        quick = evaluate(catalog, rubric, extra_results=extra, team_criteria=team, funnel_only=True)
+        self.call_from_thread(self._funnel_ready, state, quick.funnel)
+        if state is not self.state:
+            return  # superseded by a newer edit; its own worker will rank
         evaluation = evaluate(catalog, rubric, extra_results=extra, team_criteria=team, draws=1000)
         self.call_from_thread(self._evaluated, state, evaluation)
+
+    def _funnel_ready(self, state: WizardState, funnel: list[tuple[str, int]]) -> None:
+        """The funnel counts come first (fast); the ranking follows."""
+        if state is not self.state:
+            return
+        self.funnel_for = state
+        screen = self.screen
+        if hasattr(screen, "funnel_changed"):
+            screen.funnel_changed(funnel)
 
     def _evaluated(self, state: WizardState, evaluation: Evaluation) -> None:
         if state is not self.state:
@@ -229,11 +251,13 @@ class ShortlistApp(App[int]):
         self.set_state(replace(self.state, rubric=rubric, evidence=tuple(paths)))
         if notify:
             self.notify(f"imported {len(bundle.criteria)} criteria from {len(paths)} file(s)")
-        return bundle.unmatched_lines()
+        return bundle.warning_lines()
 
     def finish(self) -> None:
         """A record was saved: the draft has done its job."""
         if self.autosave:
+            from tui.core.wizard import discard_draft
+
             discard_draft(self.draft)
 
     # ------------------------------------------------------------------ actions

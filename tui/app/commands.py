@@ -6,13 +6,14 @@ from functools import partial
 
 from textual.command import Hit, Hits, Provider
 
-from tui.core.wizard import STEP_LABELS
 
 
 class WizardCommands(Provider):
     """Steps, presets and models, searchable from the command palette (ctrl+p or F4)."""
 
     def _commands(self) -> list[tuple[str, str, object]]:
+        from tui.core.wizard import STEP_LABELS
+
         app = self.app
         out: list[tuple[str, str, object]] = []
         if getattr(app, "state", None) is not None:

@@ -111,7 +111,7 @@ class WizardState:
         name = STEP_NAMES[self.step if step is None else step]
         prefix = {"openness": "openness.", "baselines": "baselines.", "domain": "domain.",
                   "practical": "practical."}.get(name, "~")
-        return [f"{k}: {v}" for k, v in self.problems.items() if k.startswith(prefix)]
+        return [f"{k.rsplit('.', 1)[-1].replace('_', ' ')}: {v}" for k, v in self.problems.items() if k.startswith(prefix)]
 
     def go(self, step: int) -> WizardState:
         """Move to a step (0-4)."""

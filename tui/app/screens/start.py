@@ -52,8 +52,9 @@ class StartScreen(Screen):
 
     def on_mount(self) -> None:
         self._presets: list[Any] = []
-        self._load_presets()
-        self._draft_status()
+        # after the first frame: reading presets and the draft pulls in pydantic
+        self.call_after_refresh(self._load_presets)
+        self.call_after_refresh(self._draft_status)
         if self.wizard.catalog is not None:
             self.catalog_ready(self.wizard.catalog)
         elif self.wizard.load_error:
@@ -102,7 +103,8 @@ class StartScreen(Screen):
         shadows = f"\n[b]⚠ shadows[/b] {', '.join(preset.shadows)}" if preset.shadows else ""
         extends = f"\nextends {preset.extends}" if preset.extends else ""
         self.query_one("#preset-info", Static).update(
-            f"[b]{preset.name or preset.id}[/b]  v{preset.version}\n[dim]{preset.origin}: {preset.path}[/dim]"
+            f"[b]{preset.name or preset.id}[/b]  v{preset.version}\n[dim]{preset.origin}"
+            f"{'' if preset.origin == 'bundled' else ': ' + str(preset.path)}[/dim]"
             f"{extends}\n\n{preset.description}{shadows}")
 
     @on(OptionList.OptionSelected)

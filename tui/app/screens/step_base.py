@@ -75,6 +75,10 @@ class StepScreen(StepScreenMarker):
             self.wizard.evaluation.funnel if self.wizard.evaluation else None, busy=True)
         self.show_blocked("")
 
+    def funnel_changed(self, funnel: list[tuple[str, int]]) -> None:
+        """Called by the App as soon as the new funnel counts are known."""
+        self.query_one("#funnel", FunnelBar).show(funnel, busy=True)
+
     def evaluation_changed(self, evaluation: Evaluation) -> None:
         """Called by the App when a new evaluation arrives."""
         self.query_one("#funnel", FunnelBar).show(evaluation.funnel)
