@@ -40,11 +40,12 @@ def print_run(evaluation: Evaluation, data: dict[str, Any]) -> None:
         table.add_column("P(first)", justify="right")
         table.add_column("monthly cost", justify="right")
         table.add_column("warnings", justify="right")
-        groups: dict[int, int] = {}
+        groups: dict[int, list[int]] = {}
         for item in evaluation.shortlist:
-            groups[item["tie_group"]] = groups.get(item["tie_group"], 0) + 1
+            groups.setdefault(item["tie_group"], []).append(item["rank"])
         for item in evaluation.shortlist[: len(data["shortlist"])]:
-            rank = f"={item['rank']}" if groups[item["tie_group"]] > 1 else str(item["rank"])
+            members = groups[item["tie_group"]]
+            rank = f"={members[0]}" if len(members) > 1 else str(item["rank"])
             table.add_row(rank, f"{item['name']}\n[dim]{item['id']}[/dim]",
                           f"{item['score']:.3f} ±{1.96 * item['score_se']:.3f}", f"{item['p_first']:.0%}",
                           _money(item["monthly_cost_usd"]), str(len(item["warnings"])))
@@ -103,8 +104,8 @@ def print_entry(entry: CatalogEntry, catalog: Catalog) -> None:
     s = entry.specs
     def unk(v: Any, fmt: str = "{}") -> str:
         return "unknown" if v is None else fmt.format(v)
-    console.print(f"released {unk(s.release_date)}; {unk(s.params_total_b, '{:g}')}B parameters "
-                  f"({unk(s.params_active_b, '{:g}')}B active, {unk(s.architecture)}); context {unk(s.context_window, '{:,}')}; "
+    console.print(f"released {unk(s.release_date)}; {unk(s.params_total_b, '{:g}B')} parameters "
+                  f"({unk(s.params_active_b, '{:g}B')} active, {unk(s.architecture)}); context {unk(s.context_window, '{:,}')}; "
                   f"modalities {', '.join(s.modalities) or 'unknown'}")
     console.print(f"[dim]source {s.source}, as of {s.as_of}[/dim]")
     console.print(f"licence {entry.license.id} ({entry.license.license_class.value}) [dim]{entry.license.source}, as of {entry.license.as_of}[/dim]")

@@ -54,7 +54,11 @@ async def _wait_workers(app) -> None:
 
 
 async def settle(pilot, seconds: float = 0.3) -> None:
-    """Let workers finish and the screen refresh."""
+    """Let workers finish and the screen refresh (and the catalogue load, at start)."""
+    for _ in range(300):
+        if pilot.app.catalog is not None and getattr(pilot.app.screen, "ready", True):
+            break
+        await pilot.pause(0.05)
     await _wait_workers(pilot.app)
     await pilot.pause(seconds)
     await _wait_workers(pilot.app)

@@ -17,7 +17,10 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - the design card names tomli as the fallback
     import tomli as tomllib
 
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pydantic is imported where it is used: it costs ~70 ms at start-up
+    from pydantic import BaseModel, ValidationError
 
 MAX_FILE_BYTES = 1024 * 1024
 """Input files larger than this are refused before they are parsed."""
@@ -81,7 +84,7 @@ def _line_of_key(text: str, loc: tuple[Any, ...]) -> int | None:
     return None
 
 
-def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:  # noqa: F821
     """The field names (and aliases) valid at ``loc`` inside ``model``."""
     current: Any = model
     for part in loc[:-1]:
@@ -104,6 +107,8 @@ def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
 
 
 def _first_model(annotation: Any) -> type[BaseModel] | None:
+    from pydantic import BaseModel
+
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()) or ():
@@ -172,6 +177,8 @@ def _short(value: Any) -> str:
 
 def validate_file(model: type[BaseModel], data: dict[str, Any], path: Path) -> Any:
     """Validate ``data`` read from ``path`` against ``model``; errors become one line."""
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(data)
     except ValidationError as exc:

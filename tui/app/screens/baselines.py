@@ -31,13 +31,13 @@ class BaselinesScreen(StepScreen):
     def compose_form(self) -> ComposeResult:
         with Horizontal(classes="row"):
             yield Label("Uncertainty", classes="label")
-            yield Select([("lenient: inside the 95% interval passes as borderline", "lenient"),
-                          ("strict: the point value must reach it", "strict")],
+            yield Select([("lenient (95% interval)", "lenient"),
+                          ("strict (point value)", "strict")],
                          id="mode", allow_blank=False, value="lenient", classes="field", compact=True)
         with Horizontal(classes="row"):
             yield Label("Prefer results", classes="label")
-            yield Select([("independent runs over developer claims", "independent"),
-                          ("developer-reported over independent", "developer")],
+            yield Select([("independent runs", "independent"),
+                          ("developer-reported", "developer")],
                          id="prefer", allow_blank=False, value="independent", classes="field", compact=True)
         catalog = self.wizard.catalog
         registry = catalog.registry if catalog else {}

@@ -70,8 +70,8 @@ class ModelDetailModal(ModalScreen[None]):
             return "unknown" if value is None else fmt.format(value)
 
         head = (f"[b]{entry.name}[/b]  [dim]{entry.id} · {entry.organisation}[/dim]\n"
-                f"released {unk(s.release_date)} · {unk(s.params_total_b, '{:g}')}B params "
-                f"({unk(s.params_active_b, '{:g}')}B active, {unk(s.architecture)}) · context "
+                f"released {unk(s.release_date)} · {unk(s.params_total_b, '{:g}B')} params "
+                f"({unk(s.params_active_b, '{:g}B')} active, {unk(s.architecture)}) · context "
                 f"{unk(s.context_window, '{:,}')} · {', '.join(s.modalities) or 'modalities unknown'}\n"
                 f"[dim]{s.source} · as of {s.as_of}[/dim]\n"
                 f"licence [b]{entry.license.id}[/b] ({entry.license.license_class.value}) "

@@ -48,9 +48,9 @@ class ShortlistScreen(StepScreen):
             with TabPane("Pareto", id="pareto"):
                 yield ParetoChart(id="chart")
         with Horizontal(id="nav"):
-            yield Button("◀ Back", id="back")
+            yield Button("◀ Back", id="back", compact=True)
             yield Static(id="blocked")
-            yield Button("Choose & save", id="choose", variant="primary")
+            yield Button("Choose & save", id="choose", variant="primary", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -70,11 +70,12 @@ class ShortlistScreen(StepScreen):
         super().evaluation_changed(evaluation)
         table = self.query_one("#table", DataTable)
         table.clear()
-        groups: dict[int, int] = {}
+        groups: dict[int, list[int]] = {}
         for item in evaluation.shortlist:
-            groups[item["tie_group"]] = groups.get(item["tie_group"], 0) + 1
+            groups.setdefault(item["tie_group"], []).append(item["rank"])
         for item in evaluation.shortlist:
-            rank = f"={item['rank']}" if groups[item["tie_group"]] > 1 else str(item["rank"])
+            members = groups[item["tie_group"]]
+            rank = f"={members[0]}" if len(members) > 1 else str(item["rank"])
             cost = "unknown" if item["monthly_cost_usd"] is None else f"{item['monthly_cost_usd']:,.2f}"
             table.add_row(rank, item["name"], f"{item['score']:.3f} ±{1.96 * item['score_se']:.3f}",
                           f"{item['p_first']:.0%}", cost, str(len(item["warnings"])) if item["warnings"] else "",

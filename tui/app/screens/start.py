@@ -52,9 +52,9 @@ class StartScreen(Screen):
 
     def on_mount(self) -> None:
         self._presets: list[Any] = []
-        # after the first frame: reading presets and the draft pulls in pydantic
-        self.call_after_refresh(self._load_presets)
-        self.call_after_refresh(self._draft_status)
+        self.ready = False
+        """True once presets and the draft status are shown."""
+        self._prepare()
         if self.wizard.catalog is not None:
             self.catalog_ready(self.wizard.catalog)
         elif self.wizard.load_error:
@@ -62,17 +62,29 @@ class StartScreen(Screen):
         else:
             self.query_one("#catalog-status", Static).update("[dim]Loading the catalogue…[/dim]")
 
-    def _load_presets(self) -> None:
+    @work(thread=True, exclusive=True, group="start", exit_on_error=False)
+    def _prepare(self) -> None:
+        """Read presets and the draft off the UI thread (it imports pydantic: ~0.4 s)."""
         from tui.core.errors import InputError
         from tui.core.presets import list_presets
+        from tui.core.wizard import load_draft
 
-        options = self.query_one("#presets", OptionList)
-        options.clear_options()
+        problem = None
         try:
             presets = list_presets()
         except InputError as exc:
-            self.wizard.notify(str(exc), title="A preset folder has a problem", severity="error", timeout=10)
-            presets = []
+            presets, problem = [], str(exc)
+        try:
+            draft = load_draft(self.wizard.draft)
+        except InputError:
+            draft = None
+        self.app.call_from_thread(self._prepared, presets, draft, problem)
+
+    def _prepared(self, presets: list[Any], draft: Any, problem: str | None) -> None:
+        if problem:
+            self.wizard.notify(problem, title="A preset folder has a problem", severity="error", timeout=10)
+        options = self.query_one("#presets", OptionList)
+        options.clear_options()
         seen: set[str] = set()
         self._presets = []
         for preset in presets:
@@ -83,19 +95,10 @@ class StartScreen(Screen):
             options.add_option(Option(f"{preset.id}  [dim]{preset.origin} · v{preset.version}[/dim]", id=preset.id))
         if self._presets:
             options.highlighted = next((i for i, p in enumerate(self._presets) if p.id == "default"), 0)
-
-    def _draft_status(self) -> None:
-        from tui.core.errors import InputError
-        from tui.core.wizard import load_draft
-
-        try:
-            draft = load_draft(self.wizard.draft)
-        except InputError:
-            draft = None
         button = self.query_one("#resume", Button)
         button.disabled = draft is None
-        if draft is not None:
-            button.label = f"Resume draft ({draft.preset_ref or 'custom'}, step {draft.step + 1})"
+        button.label = "Resume draft" if draft is None else f"Resume draft ({draft.preset_ref or 'custom'}, step {draft.step + 1})"
+        self.ready = True
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -127,13 +130,17 @@ class StartScreen(Screen):
         {"new": self.action_new, "resume": self.action_resume, "open": self.action_open_record}[str(event.button.id)]()
 
     def action_new(self) -> None:
-        if self.wizard.catalog is None:
-            self.wizard.notify("the catalogue is still loading; one moment", severity="warning")
-            return
         options = self.query_one("#presets", OptionList)
         if options.highlighted is None or not self._presets:
             return
-        self.wizard.start_from_preset(self._presets[options.highlighted].id)
+        preset_id = self._presets[options.highlighted].id
+        if self.wizard.catalog is None:
+            # start as soon as the catalogue is in (the App picks this up when it loads)
+            self.wizard.initial_rubric = preset_id
+            self.query_one("#catalog-status", Static).update(
+                f"[dim]Loading the catalogue… the decision starts from '{preset_id}' when it is ready.[/dim]")
+            return
+        self.wizard.start_from_preset(preset_id)
 
     def action_resume(self) -> None:
         if self.query_one("#resume", Button).disabled:
@@ -165,4 +172,5 @@ class StartScreen(Screen):
         self.wizard.push_screen(ReplayModal(report.lines()))
 
     def on_screen_resume(self) -> None:
-        self._draft_status()
+        if getattr(self, "ready", False):
+            self._prepare()

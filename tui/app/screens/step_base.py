@@ -53,9 +53,9 @@ class StepScreen(StepScreenMarker):
                 yield from self.compose_form()
             yield Static(id="side", classes="side")
         with Horizontal(id="nav"):
-            yield Button("◀ Back", id="back", disabled=self.STEP == 0)
+            yield Button("◀ Back", id="back", disabled=self.STEP == 0, compact=True)
             yield Static(id="blocked")
-            yield Button("Next ▶", id="next", variant="primary")
+            yield Button("Next ▶", id="next", variant="primary", compact=True)
         yield Footer()
 
     def compose_form(self) -> ComposeResult:  # pragma: no cover - overridden

@@ -31,10 +31,14 @@ class ParetoChart(Static):
 
     def _draw(self) -> Text:
         points = self._points
-        width = max(self.size.width - 10, 20)
-        height = max(self.size.height - 4, 6)
         if not points:
             return Text("No shortlisted model has a known price, so there is nothing to plot.", style="dim")
+        front = sorted((p for p in points if p["front"]), key=lambda p: p["monthly_cost_usd"])
+        tags = {id(p): (chr(ord("a") + i) if i < 26 else "+") for i, p in enumerate(front)}
+        legend = [f"{tags[id(p)]} {p['name']} (${p['monthly_cost_usd']:,.2f}/mo, capability {p['capability']:.2f})"
+                  for p in front]
+        width = max(self.size.width - 10, 20)
+        height = max(self.size.height - 5 - len(legend), 6)
         costs = [max(p["monthly_cost_usd"], 0.01) for p in points]
         lo, hi = math.log10(min(costs)), math.log10(max(costs))
         hi = hi if hi > lo else lo + 1
@@ -42,26 +46,24 @@ class ParetoChart(Static):
         cmin, cmax = min(caps), max(caps)
         cmax = cmax if cmax > cmin else cmin + 0.01
         grid = [[" "] * width for _ in range(height)]
-        labels: list[str] = []
-        for index, point in enumerate(sorted(points, key=lambda p: (not p["front"], p["monthly_cost_usd"]))):
+        for point in sorted(points, key=lambda p: p["front"]):  # front last, drawn on top
             x = round((math.log10(max(point["monthly_cost_usd"], 0.01)) - lo) / (hi - lo) * (width - 1))
             y = height - 1 - round((point["capability"] - cmin) / (cmax - cmin) * (height - 1))
-            mark = "●" if point["front"] else "·"
-            if grid[y][x] in (" ", "·"):
-                grid[y][x] = mark
             if point["front"]:
-                tag = chr(ord("a") + len(labels)) if len(labels) < 26 else "+"
-                if x + 1 < width and grid[y][x + 1] == " ":
-                    grid[y][x + 1] = tag
-                labels.append(f"{tag} {point['name']} (${point['monthly_cost_usd']:,.0f}/mo)")
+                grid[y][x] = "●"
+                if x + 1 < width:
+                    grid[y][x + 1] = tags[id(point)]
+            elif grid[y][x] == " ":
+                grid[y][x] = "·"
         text = Text()
-        text.append("capability\n", style="bold")
+        text.append("capability (weighted benchmark score)\n", style="bold")
         for row_index, row in enumerate(grid):
             axis = f"{cmax:5.2f} │" if row_index == 0 else (f"{cmin:5.2f} │" if row_index == height - 1 else "      │")
             text.append(axis, style="dim")
             text.append("".join(row) + "\n")
         text.append("      └" + "─" * width + "\n", style="dim")
-        text.append(f"       ${10 ** lo:,.2f}/mo" + " " * max(width - 30, 1) + f"${10 ** hi:,.0f}/mo  (log)\n", style="dim")
-        text.append("● Pareto front (no model is both more capable and cheaper)   · dominated\n", style="dim")
-        text.append("   ".join(labels))
+        left, right = f"${10 ** lo:,.2f}/mo", f"${10 ** hi:,.0f}/mo  monthly cost (log scale)"
+        text.append("       " + left + " " * max(width - len(left) - len(right), 1) + right + "\n", style="dim")
+        text.append("● Pareto front: no other model is both more capable and cheaper   · dominated\n", style="dim")
+        text.append("\n".join(legend))
         return text

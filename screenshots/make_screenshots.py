@@ -1,0 +1,108 @@
+"""Regenerate screenshots/*.svg: every screen of the wizard on the bundled catalogue.
+
+Run from the repository root:  python screenshots/make_screenshots.py [--size 120x36]
+User folders are pointed at a temporary folder, so your own presets and draft do not
+appear. The README embeds the files this writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+async def shoot(width: int, height: int) -> list[Path]:
+    from textual.worker import WorkerCancelled
+    from textual.widgets import Input
+
+    from tui.app.app import ShortlistApp
+
+    written: list[Path] = []
+    app = ShortlistApp(autosave=False)
+
+    async def settle(seconds: float = 0.4) -> None:
+        for _ in range(50):
+            try:
+                await app.workers.wait_for_complete()
+                break
+            except WorkerCancelled:
+                continue
+        await pilot.pause(seconds)
+
+    def save(name: str) -> None:
+        path = HERE / f"{name}.svg"
+        app.save_screenshot(filename=path.name, path=str(HERE))
+        written.append(path)
+
+    async with app.run_test(size=(width, height)) as pilot:
+        while app.catalog is None or not getattr(app.screen, "ready", False):
+            await pilot.pause(0.1)
+        await settle(0.5)
+        save("00-start")
+        await pilot.press("enter")
+        await settle()
+        app.screen.query_one("#lvl-weights").focus()
+        await pilot.press("enter", "down", "down", "enter")
+        await settle()
+        save("01-openness")
+        await pilot.press("pagedown")
+        await settle()
+        field = app.screen.query_one("#th-gpqa_diamond", Input)
+        field.focus()
+        await pilot.press("4", "0")
+        await settle()
+        save("02-baselines")
+        await pilot.press("pagedown")
+        await settle()
+        save("03-domain")
+        await pilot.press("pagedown")
+        await settle()
+        app.screen.query_one("#p-min_context", Input).focus()
+        await pilot.press(*"32000")
+        await settle(0.8)
+        save("04-practical")
+        await pilot.press("pagedown")
+        await settle(0.8)
+        save("05-shortlist")
+        await pilot.press("x")
+        await settle()
+        save("06-excluded")
+        await pilot.press("g")
+        await settle()
+        save("07-pareto")
+        await pilot.press("g")
+        await settle()
+        table = app.screen.query_one("#table")
+        table.focus()
+        await pilot.press("enter")
+        await settle()
+        save("08-model-detail")
+        await pilot.press("escape")
+        await settle()
+        await pilot.press("f1")
+        await settle()
+        save("09-help")
+    return written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="120x36")
+    args = parser.parse_args()
+    width, height = (int(v) for v in args.size.split("x"))
+    home = tempfile.mkdtemp()
+    os.environ.update({"SHORTLIST_CONFIG_DIR": home, "SHORTLIST_DATA_DIR": home})
+    os.chdir(home)
+    sys.path.insert(0, str(HERE.parent))
+    for path in asyncio.run(shoot(width, height)):
+        print(path.relative_to(HERE.parent))
+
+
+if __name__ == "__main__":
+    main()
