@@ -182,3 +182,22 @@ async def test_locked_fields_are_shown_locked(make_app, tmp_path, monkeypatch):
         assert box.disabled and not box.value
         assert "locked by compliance@example.org" in str(app.screen.query_one("#lic-title").render())
         assert app.state.preset_ref == "team@2.1.0"
+
+
+async def test_visiting_steps_never_changes_what_the_preset_set(make_app, small_catalog):
+    """Widgets must not write their own defaults back over a preset's values."""
+    from tui.core.catalog import load_catalog
+    from tui.core.engine import evaluate
+    from tui.core.presets import resolve
+
+    app = make_app(rubric="self-hosted-enterprise")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, 0.5)
+        before = app.state.rubric
+        for _ in range(4):
+            await pilot.press("pagedown")
+            await settle(pilot)
+        assert isinstance(app.screen, ShortlistScreen)
+        assert app.state.rubric == before
+        expected = evaluate(load_catalog(small_catalog), resolve("self-hosted-enterprise").rubric)
+        assert app.evaluation.funnel == expected.funnel

@@ -33,12 +33,14 @@ class BaselinesScreen(StepScreen):
             yield Label("Uncertainty", classes="label")
             yield Select([("lenient (95% interval)", "lenient"),
                           ("strict (point value)", "strict")],
-                         id="mode", allow_blank=False, value="lenient", classes="field", compact=True)
+                         id="mode", allow_blank=False, value=self.state.rubric.baselines.mode, classes="field",
+                         compact=True)
         with Horizontal(classes="row"):
             yield Label("Prefer results", classes="label")
             yield Select([("independent runs", "independent"),
                           ("developer-reported", "developer")],
-                         id="prefer", allow_blank=False, value="independent", classes="field", compact=True)
+                         id="prefer", allow_blank=False, value=self.state.rubric.baselines.prefer, classes="field",
+                         compact=True)
         catalog = self.wizard.catalog
         registry = catalog.registry if catalog else {}
         for bench_id, info in registry.items():

@@ -27,7 +27,8 @@ class DomainScreen(StepScreen):
     def compose_form(self) -> ComposeResult:
         yield Label("[b]Use-case profiles[/b]", classes="section")
         for name in PROFILES:
-            yield Checkbox(name, id=f"pro-{_slug(name)}", classes="check", compact=True)
+            yield Checkbox(name, value=name in self.state.rubric.domain.profiles, id=f"pro-{_slug(name)}",
+                           classes="check", compact=True)
         yield Label("[b]Weights[/b]", classes="section", id="weights-title")
         catalog = self.wizard.catalog
         names = {bid: info.name for bid, info in (catalog.registry.items() if catalog else [])}

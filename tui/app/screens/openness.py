@@ -41,18 +41,25 @@ class OpennessScreen(StepScreen):
     INTRO = "Set the least openness you can accept on each dimension. Leave 'any' where you do not mind."
 
     def compose_form(self) -> ComposeResult:
+        # initial values come from the state: a Select posts Changed for its first value
+        policy = self.state.rubric.openness
         options = [("any level", ANY)] + [(level.value, level.value) for level in LEVEL_ORDER[1:]]
         for dim in DIMENSIONS:
+            level = policy.min_levels.get(dim)
             with Horizontal(classes="row"):
                 yield Label(DIMENSION_HELP[dim][0], classes="label")
-                yield Select(options, id=f"lvl-{dim}", allow_blank=False, value=ANY, classes="field", compact=True)
+                yield Select(options, id=f"lvl-{dim}", allow_blank=False,
+                             value=level.value if level and level.rank > 0 else ANY, classes="field", compact=True)
         yield Label("[b]Licence classes allowed[/b]", classes="section", id="lic-title")
+        allowed = {c.value for c in policy.license_classes}
         for klass in LICENSE_LADDER:
-            yield Checkbox(klass.value, value=True, id=f"lic-{klass.value}", classes="check", compact=True)
+            yield Checkbox(klass.value, value=klass.value in allowed, id=f"lic-{klass.value}", classes="check",
+                           compact=True)
         with Horizontal(classes="row"):
             yield Label("Minimum MOF class", classes="label")
             yield Select([("any (or unknown)", ANY), ("III Open Model", "III"), ("II Open Tooling", "II"),
-                          ("I Open Science", "I")], id="mof", allow_blank=False, value=ANY, classes="field", compact=True)
+                          ("I Open Science", "I")], id="mof", allow_blank=False, value=policy.min_mof_class or ANY,
+                         classes="field", compact=True)
 
     def load_state(self, state: WizardState) -> None:
         policy = state.rubric.openness

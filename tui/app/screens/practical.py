@@ -46,11 +46,13 @@ class PracticalScreen(StepScreen):
         with Horizontal(classes="row"):
             yield Label("Deployment", classes="label")
             yield Select([("hosted API or self-hosted", "either"), ("hosted API only", "api"),
-                          ("self-hosted only", "self-host")], id="deployment", allow_blank=False, value="either",
+                          ("self-hosted only", "self-host")], id="deployment", allow_blank=False,
+                         value=self.state.rubric.practical.deployment,
                          classes="field", compact=True)
         with Horizontal(classes="row"):
             yield Label("Weight precision", classes="label")
-            yield Select([("16-bit", 16), ("8-bit", 8), ("4-bit", 4)], id="bits", allow_blank=False, value=16,
+            yield Select([("16-bit", 16), ("8-bit", 8), ("4-bit", 4)], id="bits", allow_blank=False,
+                         value=self.state.rubric.practical.quantisation_bits,
                          classes="field", compact=True)
         yield Label("[b]Monthly cost of the models still in the funnel[/b]", classes="section")
         yield DataTable(id="costs", cursor_type="row", zebra_stripes=True)
