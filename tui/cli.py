@@ -8,7 +8,6 @@ wizard is imported only when it is opened.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import sys
@@ -16,6 +15,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any, Sequence
 
+from tui.core.clock import today as _today
 from tui.core.errors import InputError
 
 
@@ -26,17 +26,6 @@ class Exit(IntEnum):
     NO_QUALIFIER = 1
     BAD_INPUT = 2
     INTERRUPTED = 130
-
-
-def _today() -> dt.date:
-    """Today, or SHORTLIST_TODAY (YYYY-MM-DD) for reproducible runs."""
-    raw = os.environ.get("SHORTLIST_TODAY")
-    if raw:
-        try:
-            return dt.date.fromisoformat(raw)
-        except ValueError:
-            raise InputError(f"SHORTLIST_TODAY={raw!r} is not a YYYY-MM-DD date") from None
-    return dt.date.today()
 
 
 def _parse_set(values: list[str]) -> dict[str, Any]:

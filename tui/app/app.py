@@ -211,11 +211,14 @@ class ShortlistApp(App[int]):
             if not any(weights.values()):
                 weights = {"mmlu": 1.0}
             rubric = rubric.model_copy(update={"domain": rubric.domain.model_copy(update={"weights": weights})})
-        quick = evaluate(catalog, rubric, extra_results=extra, team_criteria=team, funnel_only=True)
+        from tui.core.clock import today
+
+        day = today()
+        quick = evaluate(catalog, rubric, extra_results=extra, team_criteria=team, funnel_only=True, today=day)
         self.call_from_thread(self._funnel_ready, state, quick.funnel)
         if state is not self.state:
             return  # superseded by a newer edit; its own worker will rank
-        evaluation = evaluate(catalog, rubric, extra_results=extra, team_criteria=team, draws=1000)
+        evaluation = evaluate(catalog, rubric, extra_results=extra, team_criteria=team, draws=1000, today=day)
         self.call_from_thread(self._evaluated, state, evaluation)
 
     def _funnel_ready(self, state: WizardState, funnel: list[tuple[str, int]]) -> None:

@@ -41,6 +41,8 @@ class Catalog:
     sha256: str
     overlay: Path | None = None
     warnings: tuple[str, ...] = field(default=())
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
+    """Derived tables the engine reuses between evaluations (keyed by what they depend on)."""
 
     @cached_property
     def by_id(self) -> dict[str, CatalogEntry]:

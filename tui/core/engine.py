@@ -249,16 +249,27 @@ def evaluate(
     if extra_results is not None and not extra_results.empty:
         results = pd.concat([results, extra_results], ignore_index=True)
     crit_ids = list(criteria)
-    chosen = pick_results(results[results["bench"].isin(crit_ids)], rubric.baselines.prefer)
-    value = _wide(chosen, "value", ids, crit_ids).astype(float)
-    stderr = _wide(chosen, "stderr", ids, crit_ids).astype(float)
-    n_items = _wide(chosen, "n", ids, crit_ids).astype(float)
-    for cid, crit in criteria.items():
-        if crit.items:
-            n_items[cid] = n_items[cid].fillna(float(crit.items))
-    p = (value / 100.0).clip(0, 1)
-    binomial = np.sqrt(p * (1 - p) / n_items) * 100.0
-    se = stderr.fillna(binomial)
+    key = ("scores", rubric.baselines.prefer, tuple(crit_ids), tuple(sorted((c, x.items) for c, x in criteria.items())))
+    cached = catalog.cache.get(key) if extra_results is None else None
+    if cached is None:
+        # depends only on the catalogue, the criteria and the reporter preference, not on
+        # thresholds or weights: computed once per combination while the user edits
+        chosen = pick_results(results[results["bench"].isin(crit_ids)], rubric.baselines.prefer)
+        value = _wide(chosen, "value", ids, crit_ids).astype(float)
+        stderr = _wide(chosen, "stderr", ids, crit_ids).astype(float)
+        n_items = _wide(chosen, "n", ids, crit_ids).astype(float)
+        for cid, crit in criteria.items():
+            if crit.items:
+                n_items[cid] = n_items[cid].fillna(float(crit.items))
+        p = (value / 100.0).clip(0, 1)
+        binomial = np.sqrt(p * (1 - p) / n_items) * 100.0
+        se = stderr.fillna(binomial)
+        cached = (chosen, value, se)
+        if extra_results is None:
+            if len(catalog.cache) > 32:
+                catalog.cache.clear()
+            catalog.cache[key] = cached
+    chosen, value, se = cached
 
     screen = _Screen(ids, rubric.policy.missing_data)
     policy = rubric.openness

@@ -48,6 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.core.clock import today as _today
 from tui.core.errors import InputError, read_toml
 from tui.core.paths import atomic_write
 from tui.core.tomlw import dumps
@@ -281,16 +282,6 @@ def _git_head(git: Path) -> str | None:
     except OSError:
         return None
     return None
-
-
-def _today() -> dt.date:
-    raw = os.environ.get("SHORTLIST_TODAY")
-    if raw:
-        try:
-            return dt.date.fromisoformat(raw)
-        except ValueError:
-            raise InputError(f"SHORTLIST_TODAY={raw!r} is not a YYYY-MM-DD date") from None
-    return dt.date.today()
 
 
 def _number(table: dict[str, Any], key: str, path: Path, name: str) -> float | None:

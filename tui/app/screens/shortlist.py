@@ -178,8 +178,11 @@ class ShortlistScreen(StepScreen):
                                   origin="wizard", locks=state.locks)
         evidence = self.wizard.evidence.meta() if self.wizard.evidence else None
         try:
+            from tui.core.clock import today
+
             data = build_record_data(evaluation, self.wizard.catalog, resolved, chosen=model_id,
-                                     title=answer["title"], decision_makers=answer["makers"], evidence=evidence)
+                                     title=answer["title"], decision_makers=answer["makers"], evidence=evidence,
+                                     today=today())
             path = save_record(answer["folder"], render_record(data, evaluation), answer["title"])
         except (InputError, OSError) as exc:
             self.wizard.notify(str(exc), title="Record not saved", severity="error", timeout=10)
