@@ -201,3 +201,16 @@ async def test_visiting_steps_never_changes_what_the_preset_set(make_app, small_
         assert app.state.rubric == before
         expected = evaluate(load_catalog(small_catalog), resolve("self-hosted-enterprise").rubric)
         assert app.evaluation.funnel == expected.funnel
+
+
+async def test_no_color_keeps_a_legible_theme(make_app, monkeypatch):
+    """Under NO_COLOR Textual filters the theme to greys; an ANSI theme would go dark on dark."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not app.theme.startswith("ansi")
+        assert any(type(f).__name__ == "Monochrome" for f in app._filters)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, OpennessScreen)

@@ -64,17 +64,11 @@ class ShortlistApp(App[int]):
     def on_mount(self) -> None:
         from tui.app.screens.start import StartScreen
 
-        if self._no_color():
-            self.theme = "textual-ansi"
+        # NO_COLOR: Textual applies its own monochrome filter to the normal theme, which stays
+        # legible; an ANSI theme under that filter would render dark on dark.
         self.push_screen(StartScreen())
         # after the first frame: importing pandas in a thread still competes for the GIL
         self.call_after_refresh(self.load_catalog)
-
-    @staticmethod
-    def _no_color() -> bool:
-        import os
-
-        return bool(os.environ.get("NO_COLOR"))
 
     @work(thread=True, exclusive=True, group="catalog", exit_on_error=False)
     def load_catalog(self) -> None:
