@@ -272,3 +272,12 @@ def test_min_coverage_screens_models_with_too_little_data(tmp_path):
     sparse = next(e for e in result.excluded if e["id"] == "sparse")
     assert sparse["step"] == "domain"
     assert sparse["reasons"][0].startswith("share of the ranking weight with a known score (%) 25; needs >= 50")
+
+
+def test_a_different_setting_from_the_rest_of_the_shortlist_is_flagged(tmp_path):
+    odd = entry("odd", scores={"mmlu": 75})
+    odd["benchmarks"][0]["setting"] = "0-shot CoT"
+    result = run(tmp_path, [entry("a", scores={"mmlu": 80}), entry("b", scores={"mmlu": 70}), odd])
+    by_id = {i["id"]: i for i in result.shortlist}
+    assert any("measured as '0-shot CoT', unlike most of the shortlist ('5-shot')" in w for w in by_id["odd"]["warnings"])
+    assert not any("unlike most" in w for w in by_id["a"]["warnings"])

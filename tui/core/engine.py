@@ -667,6 +667,14 @@ def _data_warnings(catalog, rubric, chosen, criteria, short_ids, today, value) -
     out: dict[str, list[str]] = {}
     used = set(rubric.baselines.thresholds) | {c for c, w in rubric.domain.weights.items() if w > 0}
     limit = dt.timedelta(days=rubric.policy.stale_after_days)
+    # the most common setting of each criterion among the shortlisted models
+    usual: dict[str, str] = {}
+    rows = chosen[chosen.index.get_level_values(0).isin(short_ids)] if not chosen.empty else chosen
+    for cid in used:
+        if not rows.empty:
+            settings = rows[rows.index.get_level_values(1) == cid]["setting"]
+            if settings.nunique() > 1:
+                usual[cid] = settings.mode().iloc[0]
     for mid in short_ids:
         warns: list[str] = []
         for cid in sorted(used):
@@ -683,6 +691,9 @@ def _data_warnings(catalog, rubric, chosen, criteria, short_ids, today, value) -
                 warns.append(f"{criteria[cid].name}: result from {as_of} is older than {rubric.policy.stale_after_days} days")
             if rubric.policy.warn_self_reported and row["reported_by"] == "developer" and not bool(row["has_independent"]) and not criteria[cid].team:
                 warns.append(f"{criteria[cid].name}: self-reported by the developer only")
+            if cid in usual and row["setting"] != usual[cid]:
+                warns.append(f"{criteria[cid].name}: measured as '{row['setting']}', unlike most of the shortlist "
+                             f"('{usual[cid]}'); compare with care")
             if criteria[cid].saturated:
                 warns.append(f"{criteria[cid].name}: saturated benchmark; small differences carry little information")
         if warns:
