@@ -45,3 +45,11 @@ def cli_env(home: Path) -> dict[str, str]:
         "COLUMNS": "120",
     })
     return env
+
+
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None):
+    """Run `python -m tui ARGS` as a user would: a subprocess with isolated user folders."""
+    import subprocess
+
+    return subprocess.run([sys.executable, "-m", "tui", *args], cwd=cwd, env=env or cli_env(cwd),
+                          capture_output=True, text=True, timeout=120)

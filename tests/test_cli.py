@@ -5,20 +5,18 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import cli_env
+from conftest import run_cli
 from factory import entry, write_catalog
 
 GOLDEN = Path(__file__).parent / "golden"
 
 
 def shortlist(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tui", *args], cwd=cwd, env=env or cli_env(cwd),
-                          capture_output=True, text=True, timeout=120)
+    return run_cli(*args, cwd=cwd, env=env)
 
 
 @pytest.fixture

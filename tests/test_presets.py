@@ -10,13 +10,12 @@ import json
 import os
 import re
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from conftest import cli_env
+from conftest import cli_env, run_cli
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "rubrics"
@@ -27,8 +26,7 @@ def shortlist(*args: str, cwd: Path, home: Path | None = None, extra: dict[str, 
               ) -> subprocess.CompletedProcess:
     env = cli_env(home or cwd)
     env.update(extra or {})
-    return subprocess.run([sys.executable, "-m", "tui", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=180)
+    return run_cli(*args, cwd=cwd, env=env)
 
 
 def preset(folder: Path, file_id: str, body: str = "", *, version: str = "1.0.0", extends: str | None = None,

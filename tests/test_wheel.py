@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import site
 import subprocess
 import sys
 import sysconfig
 import venv
-from pathlib import Path
 
 from conftest import cli_env
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import cli_env
+from conftest import cli_env, run_cli
 from factory import entry, write_catalog
 from tui.core.catalog import load_catalog
 from tui.core.errors import InputError
@@ -28,8 +27,7 @@ monthly_output_tokens = 2_000_000
 
 
 def shortlist(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tui", *args], cwd=cwd, env=env or cli_env(cwd),
-                          capture_output=True, text=True, timeout=120)
+    return run_cli(*args, cwd=cwd, env=env)
 
 
 @pytest.fixture

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from conftest import cli_env
+from conftest import cli_env, run_cli
 from factory import entry, write_catalog
 from tui.core.catalog import load_catalog
 from tui.core.errors import InputError
@@ -24,8 +23,7 @@ STAGED_COMMIT = "f3fc692299671838c7c65fd8126bf84d81a2e817"
 
 
 def shortlist(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tui", *args], cwd=cwd, env=env or cli_env(cwd),
-                          capture_output=True, text=True, timeout=120)
+    return run_cli(*args, cwd=cwd, env=env)
 
 
 def put(root: Path, rel: str, text: str) -> Path:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+
+from conftest import run_cli
 
 from factory import entry, write_catalog
 from tui.core.catalog import load_catalog
@@ -39,13 +39,7 @@ BAD = DATA / "bad"
 
 
 def shortlist(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """The CLI as a user runs it, isolated like tests/conftest.py's cli_env (not imported: another
-    conftest.py under tests/ can shadow the module name ``conftest``)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHORTLIST_")}
-    env.update({"SHORTLIST_CONFIG_DIR": str(cwd / "config"), "SHORTLIST_DATA_DIR": str(cwd / "data"),
-                "HOME": str(cwd), "SHORTLIST_TODAY": "2026-11-28", "NO_COLOR": "1", "COLUMNS": "120"})
-    return subprocess.run([sys.executable, "-m", "tui", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return run_cli(*args, cwd=cwd)
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ Method (see README, "How shortlist decides"):
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +29,7 @@ import pandas as pd
 from tui.core.catalog import Catalog
 from tui.core.errors import InputError
 from tui.core.rubric import MOF_RANK, Rubric
-from tui.core.schema import DIMENSIONS, LICENSE_LADDER, LEVEL_ORDER
+from tui.core.schema import LEVEL_ORDER, LICENSE_LADDER
 
 STEPS = ("openness", "baselines", "domain", "practical")
 STEP_TITLES = {

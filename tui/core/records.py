@@ -183,7 +183,7 @@ def render_record(data: dict[str, Any], evaluation: Evaluation) -> str:
             f"- The ranking of #1 and #2 flips if the {critical['criterion']} weight moves from "
             f"{critical['from_share']:.0%} to {critical['to_share']:.0%}: confirm that weight."
         )
-    lines.append(f"- Replay this record when the catalogue changes: `shortlist record replay <this file>`.")
+    lines.append("- Replay this record when the catalogue changes: `shortlist record replay <this file>`.")
     lines += ["", "## Pros and Cons of the Options", ""]
     for item in evaluation.shortlist:
         lines.append(f"### {item['name']}")
