@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.table import Table
 from textual import on
@@ -16,6 +16,8 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from tui.core.catalog import Catalog
 from tui.core.mof import derive_mof_class
 from tui.core.schema import DIMENSIONS
+
+ResultT = TypeVar("ResultT")
 
 HELP = """[b]shortlist[/b] walks four steps to a reasoned shortlist.
 
@@ -113,10 +115,24 @@ class ModelDetailModal(ModalScreen[None]):
         self.dismiss(None)
 
 
-class SaveRecordModal(ModalScreen[dict | None]):
-    """Title, decision-makers and folder for a new decision record."""
+class FormModal(ModalScreen[ResultT]):
+    """A small form dialog: Escape or Cancel dismisses it with None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="record.cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="form.cancel")]
+
+    def buttons(self, ok_id: str, ok_label: str) -> ComposeResult:
+        """The Cancel and OK buttons, right-aligned."""
+        with Horizontal(classes="buttons"):
+            yield Button("Cancel", id="cancel")
+            yield Button(ok_label, id=ok_id, variant="primary")
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SaveRecordModal(FormModal["dict | None"]):
+    """Title, decision-makers and folder for a new decision record."""
 
     def __init__(self, model_name: str) -> None:
         super().__init__()
@@ -133,9 +149,7 @@ class SaveRecordModal(ModalScreen[dict | None]):
             yield Label("Folder")
             yield Input(value="decisions", id="folder")
             yield Label("", id="error", classes="error")
-            with Horizontal(classes="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button("Save", id="save", variant="primary")
+            yield from self.buttons("save", "Save")
 
     @on(Button.Pressed, "#save")
     @on(Input.Submitted)
@@ -148,15 +162,9 @@ class SaveRecordModal(ModalScreen[dict | None]):
         makers = [m.strip() for m in self.query_one("#makers", Input).value.split(",") if m.strip()]
         self.dismiss({"title": title, "makers": makers, "folder": Path(folder).expanduser()})
 
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class ExportModal(ModalScreen[dict | None]):
+class ExportModal(FormModal["dict | None"]):
     """Format and path for an export."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -164,9 +172,7 @@ class ExportModal(ModalScreen[dict | None]):
             yield Select([("Markdown", "md"), ("JSON", "json"), ("CSV", "csv")], value="md", allow_blank=False, id="format")
             yield Input(value="shortlist.md", id="path")
             yield Checkbox("overwrite if the file exists", id="overwrite")
-            with Horizontal(classes="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button("Export", id="export", variant="primary")
+            yield from self.buttons("export", "Export")
 
     @on(Select.Changed)
     def _format(self, event: Select.Changed) -> None:
@@ -181,15 +187,9 @@ class ExportModal(ModalScreen[dict | None]):
                       "path": Path(self.query_one("#path", Input).value.strip() or "shortlist.md").expanduser(),
                       "overwrite": self.query_one("#overwrite", Checkbox).value})
 
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class SavePresetModal(ModalScreen[dict | None]):
+class SavePresetModal(FormModal["dict | None"]):
     """Name, version and place (project or user) for a team preset."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="preset.cancel")]
 
     def __init__(self, current_id: str) -> None:
         super().__init__()
@@ -206,9 +206,7 @@ class SavePresetModal(ModalScreen[dict | None]):
                           ("my user config folder", "user")], value="project", allow_blank=False, id="where")
             yield Checkbox("overwrite a preset with the same name", id="overwrite")
             yield Label("", id="error", classes="error")
-            with Horizontal(classes="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button("Save", id="save", variant="primary")
+            yield from self.buttons("save", "Save")
 
     @on(Button.Pressed, "#save")
     @on(Input.Submitted)
@@ -226,33 +224,21 @@ class SavePresetModal(ModalScreen[dict | None]):
         self.dismiss({"id": preset_id, "version": version, "where": self.query_one("#where", Select).value,
                       "overwrite": self.query_one("#overwrite", Checkbox).value})
 
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class OpenRecordModal(ModalScreen[Path | None]):
+class OpenRecordModal(FormModal["Path | None"]):
     """The path of a decision record to replay."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="open.cancel")]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("[b]Replay a decision record[/b] against today's catalogue")
             yield Input(placeholder="decisions/0001-use-some-model.md", id="path")
-            with Horizontal(classes="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button("Replay", id="open", variant="primary")
+            yield from self.buttons("open", "Replay")
 
     @on(Button.Pressed, "#open")
     @on(Input.Submitted)
     def _open(self) -> None:
         text = self.query_one("#path", Input).value.strip()
         self.dismiss(Path(text).expanduser() if text else None)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ReplayModal(ModalScreen[None]):

@@ -45,6 +45,7 @@ class ShortlistScreen(StepScreen):
                         yield Static("", id="reasons")
             with TabPane("Near misses & excluded", id="excluded"):
                 yield DataTable(id="excluded-table", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="excluded-reasons")
             with TabPane("Pareto", id="pareto"):
                 yield ParetoChart(id="chart")
         with Horizontal(id="nav"):
@@ -101,6 +102,19 @@ class ShortlistScreen(StepScreen):
     def _highlight(self, event: DataTable.RowHighlighted) -> None:
         if event.row_key is not None and event.row_key.value:
             self._show(str(event.row_key.value))
+
+    @on(DataTable.RowHighlighted, "#excluded-table")
+    def _excluded_highlight(self, event: DataTable.RowHighlighted) -> None:
+        evaluation = self.wizard.evaluation
+        if evaluation is None or event.row_key is None or not event.row_key.value:
+            return
+        kind, model_id = str(event.row_key.value).split(":", 1)
+        items = evaluation.near_misses if kind == "n" else evaluation.excluded
+        item = next((i for i in items if i["id"] == model_id), None)
+        if item is not None:
+            label = "Near miss" if kind == "n" else f"Excluded at {item['step']}"
+            self.query_one("#excluded-reasons", Static).update(
+                f"[b]{item['name']}[/b] · {label}\n" + "\n".join(f"✗ {r}" for r in item["reasons"]))
 
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
