@@ -220,10 +220,18 @@ def cmd_catalog_check(args: argparse.Namespace) -> int:
     return Exit.OK
 
 
+def _entry_json(entry) -> dict[str, Any]:
+    """An entry with the TOML's field names; 'overridden' only when an overlay changed it."""
+    data = entry.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if not data.get("overridden"):
+        data.pop("overridden", None)
+    return data
+
+
 def cmd_catalog_list(args: argparse.Namespace) -> int:
     catalog, _ = load_context(args)
     if args.format == "json":
-        entries = [e.model_dump(mode="json", by_alias=True, exclude_none=True) for e in catalog.entries]
+        entries = [_entry_json(e) for e in catalog.entries]
         print(json.dumps(entries, indent=2, ensure_ascii=False))
         return Exit.OK
     from tui.render import print_catalog
@@ -242,7 +250,7 @@ def cmd_catalog_show(args: argparse.Namespace) -> int:
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise InputError(f"no model with id {args.id!r} in the catalogue{hint}")
     if args.format == "json":
-        print(json.dumps(entry.model_dump(mode="json", by_alias=True, exclude_none=True), indent=2, ensure_ascii=False))
+        print(json.dumps(_entry_json(entry), indent=2, ensure_ascii=False))
         return Exit.OK
     from tui.render import print_entry
 

@@ -17,7 +17,11 @@ from tui.core.schema import DIMENSIONS, CatalogEntry
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    console = Console(highlight=False, soft_wrap=False)
+    if not console.is_terminal and "COLUMNS" not in __import__("os").environ:
+        # piped or redirected: rich would assume 80 columns and wrap every model name
+        console = Console(highlight=False, soft_wrap=False, width=120)
+    return console
 
 
 def _money(value: float | None) -> str:
