@@ -214,3 +214,19 @@ async def test_no_color_keeps_a_legible_theme(make_app, monkeypatch):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, OpennessScreen)
+
+
+async def test_a_broken_catalogue_is_reported_on_the_start_screen(make_app, small_catalog):
+    (small_catalog / "models" / "open-8b.toml").write_text('id = "oops\n')
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(100):
+            if app.load_error:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause(0.2)
+        assert "open-8b.toml:1: malformed TOML" in app.load_error
+        assert "could not be loaded" in str(app.screen.query_one("#catalog-status").render())
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, StartScreen)  # no dead end, no traceback: the error is shown again

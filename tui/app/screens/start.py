@@ -134,6 +134,9 @@ class StartScreen(Screen):
         if options.highlighted is None or not self._presets:
             return
         preset_id = self._presets[options.highlighted].id
+        if self.wizard.load_error:
+            self.wizard.notify(self.wizard.load_error, title="The catalogue could not be loaded", severity="error")
+            return
         if self.wizard.catalog is None:
             # start as soon as the catalogue is in (the App picks this up when it loads)
             self.wizard.initial_rubric = preset_id
