@@ -36,6 +36,8 @@ async def shoot(width: int, height: int) -> list[Path]:
         await pilot.pause(seconds)
 
     def save(name: str) -> None:
+        for field in app.screen.query(Input):  # a blinking cursor makes every run differ
+            field.cursor_blink = False
         path = HERE / f"{name}.svg"
         app.save_screenshot(filename=path.name, path=str(HERE))
         written.append(path)
