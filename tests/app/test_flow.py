@@ -230,3 +230,26 @@ async def test_a_broken_catalogue_is_reported_on_the_start_screen(make_app, smal
         await pilot.press("enter")
         await pilot.pause(0.2)
         assert isinstance(app.screen, StartScreen)  # no dead end, no traceback: the error is shown again
+
+
+async def test_resume_loads_imported_evidence_before_ranking(make_app, tmp_path):
+    evidence = tmp_path / "team.csv"
+    evidence.write_text("model_id,criterion,value,stderr,n,source,date\n"
+                        "open-8b,support,95,1.0,400,internal,2026-11-01\n"
+                        "open-70b,support,40,1.0,400,internal,2026-11-01\n")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        app.import_evidence([str(evidence)], notify=False)
+        await settle(pilot)
+        assert "team:support" in app.evaluation.criteria
+    again = make_app()
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert again.evidence is not None and "team:support" in again.evidence.criteria
+        assert "team:support" in again.evaluation.criteria
+        assert again.state.rubric.domain.weights["team:support"] == 1.0

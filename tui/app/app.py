@@ -131,10 +131,18 @@ class ShortlistApp(App[int]):
         except InputError as exc:
             self.notify(str(exc), severity="error")
             return
-        if state is not None:
-            self.begin(state)
-            if state.evidence:
-                self.import_evidence(list(state.evidence), notify=False)
+        if state is None:
+            return
+        self.evidence = None
+        if state.evidence:  # before the first evaluation, so it ranks with the team's criteria
+            from tui.core.evidence import load_evidence
+
+            try:
+                self.evidence = load_evidence([Path(p) for p in state.evidence], self.catalog)
+            except InputError as exc:
+                self.notify(f"{exc}; continuing without the imported results", title="Evidence not loaded",
+                            severity="warning", timeout=10)
+        self.begin(state)
 
     def begin(self, state: WizardState) -> None:
         """Show the wizard at the state's step."""
@@ -197,14 +205,14 @@ class ShortlistApp(App[int]):
             return
         extra = self.evidence.results if self.evidence else None
         team = self.evidence.criteria if self.evidence else None
-        known = set(catalog.registry) | set(team or {})
-        rubric = state.rubric
-        unknown = [c for c in rubric.criteria_ids() if c not in known]
-        if unknown:  # imported criteria whose files are not loaded (yet)
-            weights = {k: v for k, v in rubric.domain.weights.items() if k in known}
-            if not any(weights.values()):
-                weights = {"mmlu": 1.0}
-            rubric = rubric.model_copy(update={"domain": rubric.domain.model_copy(update={"weights": weights})})
+        # imported criteria whose files could not be loaded are left out rather than failing the run
+        unknown = state.rubric.criteria_ids() - set(catalog.registry) - set(team or {})
+        rubric = state.rubric.without(unknown)
+        if rubric.total_weight() <= 0:
+            self.call_from_thread(self.notify, "every weighted criterion comes from imported results that are "
+                                  "not loaded; import them on step 3 or give a benchmark a weight",
+                                  title="Nothing to rank on", severity="warning")
+            return
         from tui.core.clock import today
 
         day = today()
@@ -270,6 +278,17 @@ class ShortlistApp(App[int]):
 
         if self.catalog and model_id in self.catalog.by_id:
             self.push_screen(ModelDetailModal(self.catalog, model_id))
+
+    async def wait_until_idle(self) -> None:
+        """Wait until no background work runs (for scripts and tests driving the App)."""
+        from textual.worker import WorkerCancelled
+
+        for _ in range(100):
+            try:
+                await self.workers.wait_for_complete()
+                return
+            except WorkerCancelled:  # an exclusive worker superseded by a newer edit
+                continue
 
     def get_system_commands(self, screen: Screen) -> Any:
         yield from super().get_system_commands(screen)

@@ -104,7 +104,7 @@ def monthly_cost(price_in: Any, price_out: Any, input_tokens: int, output_tokens
 
 def _criteria(catalog: Catalog, rubric: Rubric, team: dict[str, Criterion]) -> dict[str, Criterion]:
     out: dict[str, Criterion] = {}
-    for cid in sorted(rubric.criteria_ids() | set(rubric.domain.evidence_thresholds)):
+    for cid in sorted(rubric.criteria_ids()):
         if cid in catalog.registry:
             info = catalog.registry[cid]
             out[cid] = Criterion(cid, info.name, info.lower_bound, info.items, info.saturated)

@@ -143,8 +143,7 @@ class Rubric(Strict):
 
     @model_validator(mode="after")
     def _weights_not_all_zero(self) -> Rubric:
-        total = sum(self.domain.weights.values()) + self.domain.cost_weight + self.domain.openness_weight
-        if total <= 0:
+        if self.total_weight() <= 0:
             raise ValueError("domain weights are all zero: give at least one criterion a weight")
         return self
 
@@ -155,7 +154,21 @@ class Rubric(Strict):
 
     def criteria_ids(self) -> set[str]:
         """Every benchmark or criterion id the rubric names."""
-        return set(self.baselines.thresholds) | set(self.domain.weights)
+        return set(self.baselines.thresholds) | set(self.domain.weights) | set(self.domain.evidence_thresholds)
+
+    def without(self, ids: set[str]) -> Rubric:
+        """A copy that no longer names ``ids`` (thresholds and weights); not re-validated."""
+        baselines = self.baselines.model_copy(
+            update={"thresholds": {k: v for k, v in self.baselines.thresholds.items() if k not in ids}})
+        domain = self.domain.model_copy(update={
+            "weights": {k: v for k, v in self.domain.weights.items() if k not in ids},
+            "evidence_thresholds": {k: v for k, v in self.domain.evidence_thresholds.items() if k not in ids},
+        })
+        return self.model_copy(update={"baselines": baselines, "domain": domain})
+
+    def total_weight(self) -> float:
+        """The sum of every ranking weight."""
+        return sum(self.domain.weights.values()) + self.domain.cost_weight + self.domain.openness_weight
 
 
 def rubric_schema() -> dict[str, Any]:
