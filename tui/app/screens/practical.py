@@ -7,7 +7,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.events import DescendantFocus
-from textual.validation import Integer, Number
 from textual.widgets import DataTable, Input, Label, Select
 
 from tui.app.screens.step_base import StepScreen, lock_note
@@ -25,6 +24,21 @@ FIELDS = [
     ("gpu_memory_gb", "GPU memory, GB", False, 1, "Memory available for self-hosting. The need is estimated from the parameter count (weights plus 20% for cache and runtime) and always labelled as an estimate."),
     ("max_ttft_s", "Max time to first token, s", False, 0, "Only models with a measured latency are screened; others get a warning."),
 ]
+def parse_amount(text: str, name: str) -> tuple[int | float | None, str | None]:
+    """The field's value from what was typed (1,000 and 1_000 accepted), or an error message."""
+    _, _, integer, minimum, _ = next(f for f in FIELDS if f[0] == name)
+    cleaned = text.strip().replace(",", "").replace("_", "")
+    if not cleaned:
+        return (None, None) if name in OPTIONAL else (None, "required")
+    try:
+        number = float(cleaned)
+    except ValueError:
+        return None, f"a number, {minimum} or more"
+    if number != number or number < minimum or (integer and not number.is_integer()):
+        return None, f"a {'whole ' if integer else ''}number, {minimum} or more"
+    return (int(number) if integer else number), None
+
+
 OPTIONAL = {"max_monthly_cost_usd", "max_input_usd_per_mtok", "max_output_usd_per_mtok", "min_context", "gpu_memory_gb", "max_ttft_s"}
 
 
@@ -39,9 +53,8 @@ class PracticalScreen(StepScreen):
         for name, label, integer, minimum, _ in FIELDS:
             with Horizontal(classes="row"):
                 yield Label(label, classes="label")
-                validator = Integer(minimum=minimum) if integer else Number(minimum=minimum)
-                yield Input(id=f"p-{name}", classes="field short", validators=[validator],
-                            valid_empty=name in OPTIONAL, placeholder="none" if name in OPTIONAL else "", compact=True)
+                yield Input(id=f"p-{name}", classes="field short", placeholder="none" if name in OPTIONAL else "",
+                            compact=True)
                 yield Label("", id=f"perr-{name}", classes="error")
         with Horizontal(classes="row"):
             yield Label("Deployment", classes="label")
@@ -79,30 +92,13 @@ class PracticalScreen(StepScreen):
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         name = str(event.input.id).removeprefix("p-")
-        error = self.query_one(f"#perr-{name}", Label)
         dotted = f"practical.{name}"
-        result = event.validation_result
-        text = event.value.strip().replace(",", "").replace("_", "")
-        if result is not None and not result.is_valid and text:
-            try:
-                float(text)
-                ok = float(text) >= 0
-            except ValueError:
-                ok = False
-            if not ok:
-                error.update("⚠ a number ≥ 0")
-                self.problem(dotted, "a number, 0 or more")
-                self.show_blocked(f"{name.replace('_', ' ')}: a number, 0 or more")
-                return
-        if not text and name not in OPTIONAL:
-            error.update("⚠ required")
-            self.problem(dotted, "required")
-            self.show_blocked(f"{name.replace('_', ' ')} is required")
+        value, message = parse_amount(event.value, name)
+        self.query_one(f"#perr-{name}", Label).update(f"⚠ {message}" if message else "")
+        self.problem(dotted, message)
+        if message:
+            self.show_blocked(f"{name.replace('_', ' ')}: {message}")
             return
-        error.update("")
-        self.problem(dotted, None)
-        integer = next(f[2] for f in FIELDS if f[0] == name)
-        value = None if not text else (int(float(text)) if integer else float(text))
         self.edit(dotted, value)
 
     @on(Select.Changed)
