@@ -90,18 +90,6 @@ def synthetic_catalog(models: int):
                    sha256=catalog_hash(catalog_root()))
 
 
-async def settle(app) -> None:
-    """Wait until no worker runs (cancelled, superseded workers are fine)."""
-    from textual.worker import WorkerCancelled
-
-    while True:
-        try:
-            await app.workers.wait_for_complete()
-            return
-        except WorkerCancelled:
-            continue
-
-
 async def keystroke_latency(catalog, runs: int) -> list[float]:
     from tui.app.app import ShortlistApp
     from tui.app.screens.baselines import BaselinesScreen
@@ -110,11 +98,11 @@ async def keystroke_latency(catalog, runs: int) -> list[float]:
     app = ShortlistApp(autosave=False)
     samples = []
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(app)
+        await app.wait_until_idle()
         app.catalog = catalog
         catalog.frame  # noqa: B018 - build the frames before timing
         app.start_from_preset("default")
-        await settle(app)
+        await app.wait_until_idle()
         app.goto(1)
         await pilot.pause(0.2)
         assert isinstance(app.screen, BaselinesScreen)
@@ -122,7 +110,7 @@ async def keystroke_latency(catalog, runs: int) -> list[float]:
         field.focus()
         for digit in "3456789"[:runs]:
             field.value = ""
-            await settle(app)
+            await app.wait_until_idle()
             start = time.perf_counter()
             await pilot.press(digit)
             typed = app.state
@@ -130,7 +118,7 @@ async def keystroke_latency(catalog, runs: int) -> list[float]:
                 await asyncio.sleep(0.001)
             await pilot.pause(0)  # let the funnel bar repaint
             samples.append((time.perf_counter() - start) * 1000)
-            await settle(app)
+            await app.wait_until_idle()
     return samples
 
 

@@ -18,7 +18,6 @@ HERE = Path(__file__).resolve().parent
 
 
 async def shoot(width: int, height: int) -> list[Path]:
-    from textual.worker import WorkerCancelled
     from textual.widgets import Input
 
     from tui.app.app import ShortlistApp
@@ -27,12 +26,7 @@ async def shoot(width: int, height: int) -> list[Path]:
     app = ShortlistApp(autosave=False)
 
     async def settle(seconds: float = 0.4) -> None:
-        for _ in range(50):
-            try:
-                await app.workers.wait_for_complete()
-                break
-            except WorkerCancelled:
-                continue
+        await app.wait_until_idle()
         await pilot.pause(seconds)
 
     def save(name: str) -> None:

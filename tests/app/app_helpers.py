@@ -42,24 +42,13 @@ def make_app(small_catalog, tmp_path):
     return factory
 
 
-async def _wait_workers(app) -> None:
-    from textual.worker import WorkerCancelled
-
-    for _ in range(50):
-        try:
-            await app.workers.wait_for_complete()
-            return
-        except WorkerCancelled:  # an exclusive worker superseded by a newer edit
-            continue
-
-
 async def settle(pilot, seconds: float = 0.3) -> None:
     """Let workers finish and the screen refresh (and the catalogue load, at start)."""
     for _ in range(300):
         if pilot.app.catalog is not None and getattr(pilot.app.screen, "ready", True):
             break
         await pilot.pause(0.05)
-    await _wait_workers(pilot.app)
+    await pilot.app.wait_until_idle()
     await pilot.pause(seconds)
-    await _wait_workers(pilot.app)
+    await pilot.app.wait_until_idle()
     await pilot.pause(0.05)
