@@ -126,6 +126,15 @@ class MofEvidence(Strict):
 # ------------------------------------------------------------------------ specs etc.
 
 
+WeightsPrecision = Literal["fp32", "bf16", "fp16", "fp8", "int8", "mxfp4", "int4"]
+"""The number format a model's weights are released in."""
+
+PRECISION_BITS: dict[str, float] = {
+    "fp32": 32.0, "bf16": 16.0, "fp16": 16.0, "fp8": 8.0, "int8": 8.0, "mxfp4": 4.25, "int4": 4.0,
+}
+"""Bits per parameter of each weight format (MXFP4: 4-bit values plus one 8-bit scale per 32)."""
+
+
 class Specs(Strict):
     """Identity facts: release date, size, architecture, context and modalities."""
 
@@ -136,6 +145,9 @@ class Specs(Strict):
     context_window: int | None = Field(default=None, gt=0, description="Tokens.")
     max_output_tokens: int | None = Field(default=None, gt=0)
     modalities: list[str] = Field(default_factory=list)
+    weights_precision: WeightsPrecision | None = Field(
+        default=None, description="The format the released weights are stored in (open-weight models)."
+    )
     source: Url
     as_of: dt.date
     field_sources: dict[str, Url] = Field(
@@ -157,7 +169,7 @@ class Specs(Strict):
     @classmethod
     def _known_fields(cls, value: dict[str, str]) -> dict[str, str]:
         allowed = {"release_date", "params_total_b", "params_active_b", "architecture",
-                   "context_window", "max_output_tokens", "modalities"}
+                   "context_window", "max_output_tokens", "modalities", "weights_precision"}
         for key in value:
             if key not in allowed:
                 raise ValueError(f"field_sources names unknown field {key!r}")
@@ -235,12 +247,12 @@ class CatalogEntry(Strict):
 
     @model_validator(mode="after")
     def _no_duplicate_results(self) -> CatalogEntry:
-        seen: set[tuple[str, str, str]] = set()
+        seen: set[tuple[str, str, str, str]] = set()
         for result in self.benchmarks:
-            key = (result.id, result.setting, result.reported_by)
+            key = (result.id, result.setting, result.reported_by, result.source)
             if key in seen:
                 raise ValueError(
-                    f"benchmark {result.id!r} ({result.setting}, {result.reported_by}) "
+                    f"benchmark {result.id!r} ({result.setting}, {result.reported_by}, {result.source}) "
                     "is listed twice"
                 )
             seen.add(key)
@@ -264,7 +276,7 @@ class BenchmarkInfo(Strict):
     id: Slug
     name: str
     category: Literal[
-        "knowledge", "coding", "maths", "truthfulness", "reasoning", "instruction", "agentic"
+        "knowledge", "coding", "maths", "truthfulness", "reasoning", "instruction", "agentic", "general"
     ]
     measures: str
     items: int = Field(gt=0, description="Number of scored items in the evaluation split.")
