@@ -1,21 +1,22 @@
 """The `shortlist` command: the wizard with no arguments, a headless CLI otherwise.
 
 Headless output is an API: results go to stdout, diagnostics to stderr, and the exit
-code says what happened (see :class:`Exit`). This module never imports textual; the
-wizard is imported only when it is opened.
+code says what happened (see :class:`Exit`). Every command is a thin caller of the
+use-case layer (:mod:`tui.core.workflow`), the same one the wizard calls. This module
+never imports textual; the wizard is imported only when it is opened.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
+import math
 import sys
+from collections.abc import Sequence
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, NoReturn
 
-from tui.core.clock import today as _today
 from tui.core.errors import InputError
 
 
@@ -25,84 +26,93 @@ class Exit(IntEnum):
     OK = 0
     NO_QUALIFIER = 1
     BAD_INPUT = 2
+    INTERNAL = 3
     INTERRUPTED = 130
 
 
-def _parse_set(values: list[str]) -> dict[str, Any]:
-    """``--set practical.min_context=128000`` -> {"practical.min_context": 128000}."""
+def _warn(line: str) -> None:
+    print(f"shortlist: warning: {line}", file=sys.stderr)
+
+
+def parse_set(values: list[str]) -> dict[str, Any]:
+    """``--set practical.min_context=128000`` -> {"practical.min_context": 128000}.
+
+    Values are read as TOML values (numbers, true/false, strings, arrays, inline tables);
+    a bare word is a string. NaN and infinity are refused.
+    """
     import tomllib
 
     out: dict[str, Any] = {}
     for raw in values or []:
-        if "=" not in raw:
+        key, sep, text = raw.partition("=")
+        key = key.strip()
+        if not sep or not key:
             raise InputError(f"--set {raw!r}: expected FIELD=VALUE")
-        key, text = raw.split("=", 1)
         try:
-            out[key.strip()] = tomllib.loads(f"v = {text}")["v"]
+            value = tomllib.loads(f"v = {text}")["v"]
         except tomllib.TOMLDecodeError:
-            out[key.strip()] = text  # a bare word such as api or lenient
+            value = text.strip()  # a bare word such as api or lenient
+        except RecursionError:
+            raise InputError(f"--set {raw!r}: the value is nested too deeply") from None
+        if _not_finite(value):
+            raise InputError(f"--set {raw!r}: NaN and infinity are not allowed")
+        out[key] = value
     return out
 
 
-def load_context(args: argparse.Namespace, rubric_spec: str | None = None):
-    """Resolve the rubric and load the catalogue (with its overlay) for a command."""
-    from tui.core.catalog import load_catalog
-    from tui.core.presets import resolve
-    from tui.core.resources import catalog_root
+def _not_finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(_not_finite(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_not_finite(v) for v in value)
+    return False
 
-    resolved = None
-    if rubric_spec:
-        resolved = resolve(rubric_spec, overrides=_parse_set(getattr(args, "set", [])))
-    root = Path(args.catalog) if getattr(args, "catalog", None) else catalog_root()
-    overlay = getattr(args, "catalog_overlay", None) or os.environ.get("SHORTLIST_CATALOG_OVERLAY")
-    if overlay is None and resolved is not None and resolved.rubric.catalog_overlay and resolved.path:
-        overlay = str((resolved.path.parent / resolved.rubric.catalog_overlay).resolve())
-    catalog = load_catalog(root, Path(overlay) if overlay else None)
-    return catalog, resolved
+
+def _session(args: argparse.Namespace, resolved: Any = None, evidence: bool = True) -> Any:
+    from tui.core.workflow import Session
+
+    session = Session.open(
+        catalog_dir=getattr(args, "catalog", None), overlay=getattr(args, "catalog_overlay", None), resolved=resolved
+    )
+    files = getattr(args, "evidence", None) if evidence else None
+    if files:
+        session = session.with_evidence(files, getattr(args, "aliases", None))
+        for line in session.evidence.warning_lines() if session.evidence else []:
+            _warn(line)
+    return session
 
 
 # --------------------------------------------------------------------------- run
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from tui.core import report
-    from tui.core.engine import evaluate
+    from tui.core.workflow import resolve_rubric
 
-    catalog, resolved = load_context(args, args.rubric)
-    assert resolved is not None
-    extra, team, evidence_meta = _load_evidence(args, catalog)
-    if team:
-        from dataclasses import replace
-
-        from tui.core.evidence import with_default_weights
-
-        resolved = replace(resolved, rubric=with_default_weights(resolved.rubric, team))
-    evaluation = evaluate(catalog, resolved.rubric, seed=args.seed, today=_today(),
-                          extra_results=extra, team_criteria=team)
-    data = report.to_dict(evaluation, catalog, resolved, top=args.top, evidence=evidence_meta)
+    resolved = resolve_rubric(args.rubric, overrides=parse_set(args.set))
+    if args.record and not args.choose:
+        raise InputError("--record needs --choose MODEL_ID (a shortlisted model)")
+    session = _session(args, resolved)
+    evaluation = session.evaluate(resolved.rubric, seed=args.seed)
+    data = session.report_data(evaluation, resolved, top=args.top)
     for warning in data["warnings"]:
-        print(f"shortlist: warning: {warning}", file=sys.stderr)
-    if args.format == "json":
-        sys.stdout.write(report.to_json(data))
-    elif args.format == "md":
-        sys.stdout.write(report.to_markdown(data, evaluation))
-    elif args.format == "csv":
-        sys.stdout.write(report.to_csv(evaluation))
-    else:
+        _warn(warning)
+    if args.format == "table":
         from tui.render import print_run
 
         print_run(evaluation, data)
+    else:
+        sys.stdout.write(session.report(evaluation, resolved, args.format, top=args.top))
     if args.record:
-        if not args.choose:
-            raise InputError("--record needs --choose MODEL_ID (a shortlisted model)")
-        from tui.core.records import build_record_data, render_record, save_record
-
-        record = build_record_data(
-            evaluation, catalog, resolved, chosen=args.choose,
+        path = session.record(
+            evaluation,
+            resolved,
+            chosen=args.choose,
             title=args.title or f"Choose an LLM with {resolved.rubric.id}",
-            decision_makers=args.decision_maker or [], evidence=evidence_meta, today=_today(),
+            decision_makers=args.decision_maker or [],
+            folder=Path(args.record),
         )
-        path = save_record(Path(args.record), render_record(record, evaluation), record["title"])
         print(f"shortlist: saved decision record {path}", file=sys.stderr)
     if not evaluation.qualified:
         print(f"shortlist: no model qualifies; the funnel emptied at step '{evaluation.emptied_at}'", file=sys.stderr)
@@ -110,35 +120,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     return Exit.OK
 
 
-def _load_evidence(args: argparse.Namespace, catalog) -> tuple[Any, Any, list[dict[str, Any]] | None]:
-    files = getattr(args, "evidence", None) or []
-    if not files:
-        return None, None, None
-    from tui.core.evidence import load_evidence
-
-    bundle = load_evidence([Path(f) for f in files], catalog,
-                           aliases=Path(args.aliases) if getattr(args, "aliases", None) else None)
-    for line in bundle.warning_lines():
-        print(f"shortlist: warning: {line}", file=sys.stderr)
-    return bundle.results, bundle.criteria, bundle.meta()
-
-
 # ------------------------------------------------------------------------ rubric
 
 
 def cmd_rubric_check(args: argparse.Namespace) -> int:
-    from tui.core.catalog import load_catalog
-    from tui.core.engine import _criteria
-    from tui.core.presets import resolve
-    from tui.core.resources import catalog_root
+    from tui.core.scores import build_criteria
+    from tui.core.workflow import open_catalog, resolve_rubric
 
-    resolved = resolve(args.file)
-    catalog = load_catalog(Path(args.catalog) if args.catalog else catalog_root())
-    _criteria(catalog, resolved.rubric, {})  # unknown benchmark ids are errors
+    resolved = resolve_rubric(args.file)
+    try:
+        build_criteria(open_catalog(args.catalog), resolved.rubric)
+    except InputError as exc:
+        raise InputError(exc.detail, path=resolved.path) from None
     chain = " <- ".join(resolved.chain)
     print(f"ok: {resolved.rubric.ref} ({chain}); {len(resolved.locks)} lock(s)")
     for warning in resolved.warnings:
-        print(f"shortlist: warning: {warning}", file=sys.stderr)
+        _warn(warning)
     return Exit.OK
 
 
@@ -152,12 +149,27 @@ def cmd_rubric_schema(args: argparse.Namespace) -> int:
 def cmd_rubric_list(args: argparse.Namespace) -> int:
     from tui.core.presets import list_presets
 
-    presets = list_presets()
+    presets, problems = list_presets(with_problems=True)
+    for problem in problems:
+        _warn(problem)
     if args.format == "json":
-        print(json.dumps([{
-            "id": p.id, "version": p.version, "origin": p.origin, "path": str(p.path),
-            "extends": p.extends, "shadows": list(p.shadows), "description": p.description,
-        } for p in presets], indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": p.id,
+                        "version": p.version,
+                        "origin": p.origin,
+                        "path": str(p.path),
+                        "extends": p.extends,
+                        "shadows": list(p.shadows),
+                        "description": p.description,
+                    }
+                    for p in presets
+                ],
+                indent=2,
+            )
+        )
         return Exit.OK
     from tui.render import print_presets
 
@@ -166,10 +178,10 @@ def cmd_rubric_list(args: argparse.Namespace) -> int:
 
 
 def cmd_rubric_diff(args: argparse.Namespace) -> int:
-    from tui.core.presets import resolve
+    from tui.core.workflow import resolve_rubric
 
-    a = resolve(args.a).rubric.model_dump(mode="json")
-    b = resolve(args.b).rubric.model_dump(mode="json")
+    a = resolve_rubric(args.a).rubric.model_dump(mode="json")
+    b = resolve_rubric(args.b).rubric.model_dump(mode="json")
     differences = list(_diff(a, b, ""))
     for key, left, right in differences:
         print(f"{key}: {json.dumps(left)} -> {json.dumps(right)}")
@@ -178,7 +190,7 @@ def cmd_rubric_diff(args: argparse.Namespace) -> int:
     return Exit.OK
 
 
-def _diff(a: Any, b: Any, prefix: str):
+def _diff(a: Any, b: Any, prefix: str) -> Any:
     if isinstance(a, dict) and isinstance(b, dict):
         for key in sorted(set(a) | set(b)):
             if key in {"id", "version", "name", "description", "extends"} and not prefix:
@@ -203,58 +215,94 @@ def cmd_rubric_new(args: argparse.Namespace) -> int:
 
 def cmd_catalog_check(args: argparse.Namespace) -> int:
     from tui.core.catalog import check_catalog, load_catalog
+    from tui.core.clock import today
     from tui.core.resources import catalog_root
 
     root = Path(args.dir) if args.dir else catalog_root()
     catalog = load_catalog(root)
-    problems = check_catalog(root, today=_today())
+    problems = check_catalog(catalog, today=today())
     for problem in problems:
         print(f"{root}: {problem}", file=sys.stderr)
     if problems:
         return Exit.BAD_INPUT
     open_weights = sum(1 for e in catalog.entries if e.deployment.self_hostable)
     results = sum(len(e.benchmarks) for e in catalog.entries)
-    print(f"ok: {len(catalog.entries)} models ({open_weights} with open weights), "
-          f"{len(catalog.registry)} benchmarks, {results} results; catalogue {catalog.meta.version} "
-          f"as of {catalog.meta.as_of}")
+    print(
+        f"ok: {len(catalog.entries)} models ({open_weights} with open weights), {len(catalog.registry)} benchmarks, "
+        f"{results} results; catalogue {catalog.meta.version} as of {catalog.meta.as_of}; calibration fresh"
+    )
     return Exit.OK
 
 
-def _entry_json(entry) -> dict[str, Any]:
+def _entry_json(entry: Any) -> dict[str, Any]:
     """An entry with the TOML's field names; 'overridden' only when an overlay changed it."""
-    data = entry.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data: dict[str, Any] = entry.model_dump(mode="json", by_alias=True, exclude_none=True)
     if not data.get("overridden"):
         data.pop("overridden", None)
     return data
 
 
 def cmd_catalog_list(args: argparse.Namespace) -> int:
-    catalog, _ = load_context(args)
+    from tui.core.detail import capability_text
+
+    session = _session(args, evidence=False)
+    catalog = session.catalog
+    caps = session.capabilities()
     if args.format == "json":
-        entries = [_entry_json(e) for e in catalog.entries]
-        print(json.dumps(entries, indent=2, ensure_ascii=False))
+        out = []
+        for entry in catalog.entries:
+            data = _entry_json(entry)
+            if caps is not None:
+                mean, sd, n = caps.lookup([entry.id])
+                data["capability"] = {
+                    "mean": round(float(mean[0]), 4),
+                    "sd": round(float(sd[0]), 4),
+                    "results": int(n[0]),
+                }
+            out.append(data)
+        print(json.dumps(out, indent=2, ensure_ascii=False))
         return Exit.OK
     from tui.render import print_catalog
 
-    print_catalog(catalog)
+    rows = []
+    for entry in catalog.entries:
+        price = entry.prices[0] if entry.prices else None
+        rows.append(
+            {
+                "id": entry.id,
+                "organisation": entry.organisation,
+                "params": "unknown" if entry.specs.params_total_b is None else f"{entry.specs.params_total_b:g}",
+                "context": "unknown" if entry.specs.context_window is None else f"{entry.specs.context_window:,}",
+                "license_class": entry.license.license_class.value,
+                "weights": entry.openness.weights.level.value,
+                "results": str(len(entry.benchmarks)),
+                "capability": capability_text(entry.id, caps).split(" (")[0],
+                "price": "unknown"
+                if price is None
+                else f"{price.input_usd_per_mtok:g} / {price.output_usd_per_mtok:g}",
+            }
+        )
+    print_catalog(rows)
     return Exit.OK
 
 
 def cmd_catalog_show(args: argparse.Namespace) -> int:
-    catalog, _ = load_context(args)
-    entry = catalog.by_id.get(args.id)
-    if entry is None:
-        import difflib
+    import difflib
 
+    from tui.core.detail import model_detail
+
+    session = _session(args, evidence=False)
+    catalog = session.catalog
+    if args.id not in catalog.by_id:
         close = difflib.get_close_matches(args.id, list(catalog.by_id), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise InputError(f"no model with id {args.id!r} in the catalogue{hint}")
     if args.format == "json":
-        print(json.dumps(_entry_json(entry), indent=2, ensure_ascii=False))
+        print(json.dumps(_entry_json(catalog.by_id[args.id]), indent=2, ensure_ascii=False))
         return Exit.OK
     from tui.render import print_entry
 
-    print_entry(entry, catalog)
+    print_entry(model_detail(catalog, args.id, session.capabilities()))
     return Exit.OK
 
 
@@ -271,8 +319,8 @@ def cmd_catalog_sources(args: argparse.Namespace) -> int:
 def cmd_catalog_refresh(args: argparse.Namespace) -> int:
     from tui.core.refresh import refresh_from_models_dev
 
-    catalog, _ = load_context(args)
-    changes = refresh_from_models_dev(catalog, Path(args.from_models_dev), Path(args.out))
+    session = _session(args, evidence=False)
+    changes = refresh_from_models_dev(session.catalog, Path(args.from_models_dev), Path(args.out))
     for line in changes:
         print(line)
     if not changes:
@@ -280,24 +328,37 @@ def cmd_catalog_refresh(args: argparse.Namespace) -> int:
     return Exit.OK
 
 
+def cmd_catalog_calibrate(args: argparse.Namespace) -> int:
+    from tui.core.calibrate import calibrate_catalog
+    from tui.core.resources import catalog_root
+
+    root = Path(args.dir) if args.dir else catalog_root()
+    outcome = calibrate_catalog(root, folds=args.folds, seed=args.seed, report=args.report, write=not args.dry_run)
+    if args.report and args.format == "json":
+        print(json.dumps({"cv": outcome.cv, "calibration": outcome.summary}, indent=2))
+    elif args.report:
+        for line in outcome.report_lines():
+            print(line)
+    if outcome.path is not None:
+        print(f"shortlist: wrote {outcome.path}", file=sys.stderr)
+    return Exit.OK
+
+
 # ------------------------------------------------------------------------ record
 
 
 def cmd_record_replay(args: argparse.Namespace) -> int:
-    from tui.core.records import read_record, replay
+    from tui.core.records import read_record
 
     record = read_record(Path(args.file))
-    catalog, _ = load_context(args)
-    extra, team, evidence_meta = _load_evidence(args, catalog)
-    if extra is None and record.get("evidence"):
-        from tui.core.evidence import bundle_from_record
-
-        bundle = bundle_from_record(record, catalog)
-        extra, team = bundle.results, bundle.criteria
-        print("shortlist: note: team evidence replayed from the values embedded in the record; "
-              "pass --evidence to compare against the current files", file=sys.stderr)
-    report = replay(record, catalog, seed=args.seed, today=_today(), extra_results=extra,
-                    team_criteria=team, evidence=evidence_meta)
+    session = _session(args)
+    if session.evidence is None and record.get("evidence"):
+        print(
+            "shortlist: note: team evidence replayed from the values embedded in the record; "
+            "pass --evidence to compare against the current files",
+            file=sys.stderr,
+        )
+    report = session.replay(record, seed=args.seed)
     for line in report.lines():
         print(line)
     return Exit.OK
@@ -306,10 +367,37 @@ def cmd_record_replay(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------ parser
 
 
+class _Parser(argparse.ArgumentParser):
+    """One line for a bad argument, then a pointer to --help."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(Exit.BAD_INPUT, f"shortlist: error: {message}; see {self.prog} --help\n")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"{text!r} must be between 0 and 2^63 - 1")
+    return value
+
+
 class _VersionAction(argparse.Action):
     """--version, resolved only when asked for (the metadata lookup costs start-up time)."""
 
-    def __call__(self, parser, namespace, values, option_string=None):  # noqa: ANN001
+    def __call__(self, parser: argparse.ArgumentParser, namespace: Any, values: Any, option_string: Any = None) -> None:
         from tui import __version__
 
         print(f"shortlist {__version__}")
@@ -317,30 +405,46 @@ class _VersionAction(argparse.Action):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    """The argument parser of every command."""
+    parser = _Parser(
         prog="shortlist",
         description="Choose a large language model and defend the choice. With no command, opens the wizard.",
     )
     parser.add_argument("--version", action=_VersionAction, nargs=0, help="print the version and exit")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def catalog_opts(p: argparse.ArgumentParser) -> None:
         p.add_argument("--catalog", metavar="DIR", help="a catalogue folder instead of the bundled one")
-        p.add_argument("--catalog-overlay", metavar="DIR", help="team models and field overrides (also SHORTLIST_CATALOG_OVERLAY)")
+        p.add_argument(
+            "--catalog-overlay", metavar="DIR", help="team models and field overrides (also SHORTLIST_CATALOG_OVERLAY)"
+        )
 
     def evidence_opts(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--evidence", nargs="+", metavar="FILE", help="team evaluation results: lm-eval JSON, inspect_ai JSON log, or CSV")
-        p.add_argument("--aliases", metavar="FILE", help="TOML alias table mapping imported model names to catalogue ids")
+        p.add_argument(
+            "--evidence",
+            nargs="+",
+            metavar="FILE",
+            help="team evaluation results: lm-eval JSON, inspect_ai log, or CSV",
+        )
+        p.add_argument(
+            "--aliases", metavar="FILE", help="TOML alias table mapping imported model names to catalogue ids"
+        )
 
     run = sub.add_parser("run", help="screen and rank the catalogue with a rubric preset")
     run.add_argument("--rubric", required=True, metavar="PRESET_OR_FILE")
     catalog_opts(run)
     evidence_opts(run)
     run.add_argument("--format", choices=["table", "json", "md", "csv"], default="table")
-    run.add_argument("--top", type=int, metavar="N", help="show only the first N shortlisted models")
-    run.add_argument("--seed", type=int, default=0, help="seed of the robustness Monte Carlo (default 0)")
-    run.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
-                     help="change one rubric field, e.g. practical.min_context=128000 (locked fields only tighten)")
+    run.add_argument("--top", type=_positive, metavar="N", help="show only the first N shortlisted models")
+    run.add_argument("--seed", type=_seed, default=0, help="seed of the robustness Monte Carlo (default 0)")
+    run.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="change one rubric field, e.g. practical.min_context=128000 (locked fields only tighten)",
+    )
     run.add_argument("--record", metavar="DIR", help="save a decision record in DIR (e.g. ./decisions)")
     run.add_argument("--choose", metavar="MODEL_ID", help="the chosen model, for --record")
     run.add_argument("--title", metavar="T", help="the decision's title, for --record")
@@ -348,7 +452,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
 
     rubric = sub.add_parser("rubric", help="check, list, compare and create rubric presets")
-    rsub = rubric.add_subparsers(dest="rubric_command", metavar="ACTION", required=True)
+    rsub = rubric.add_subparsers(dest="rubric_command", metavar="ACTION", required=True, parser_class=_Parser)
     p = rsub.add_parser("check", help="validate a preset file (after inheritance)")
     p.add_argument("file")
     p.add_argument("--catalog", metavar="DIR")
@@ -370,12 +474,12 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--user", action="store_true", help="in the user config folder")
     p.set_defaults(func=cmd_rubric_new)
 
-    catalog = sub.add_parser("catalog", help="check, list and show the model catalogue")
-    csub = catalog.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
+    catalog = sub.add_parser("catalog", help="check, list, show and calibrate the model catalogue")
+    csub = catalog.add_subparsers(dest="catalog_command", metavar="ACTION", required=True, parser_class=_Parser)
     p = csub.add_parser("check", help="validate a catalogue folder (default: the bundled one)")
     p.add_argument("dir", nargs="?")
     p.set_defaults(func=cmd_catalog_check)
-    p = csub.add_parser("list", help="every model; --format json prints full entries")
+    p = csub.add_parser("list", help="every model with its stitched capability; --format json prints full entries")
     catalog_opts(p)
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(func=cmd_catalog_list)
@@ -388,17 +492,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_catalog_sources)
     p = csub.add_parser("refresh", help="write an overlay with updated prices and limits from a models.dev checkout")
     p.add_argument("--from-models-dev", required=True, metavar="DIR")
-    p.add_argument("--out", default="shortlist-overlay", metavar="DIR", help="overlay folder to write (default ./shortlist-overlay)")
+    p.add_argument(
+        "--out",
+        default="shortlist-overlay",
+        metavar="DIR",
+        help="overlay folder to write (default ./shortlist-overlay)",
+    )
     catalog_opts(p)
     p.set_defaults(func=cmd_catalog_refresh)
+    p = csub.add_parser("calibrate", help="fit the stitched capability model and write DIR/calibration.toml")
+    p.add_argument("dir", nargs="?", help="the catalogue folder (default: the bundled one)")
+    p.add_argument("--report", action="store_true", help="print the 10-fold cross-validated prediction error")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--folds", type=_positive, default=10)
+    p.add_argument("--seed", type=_seed, default=0)
+    p.add_argument("--dry-run", action="store_true", help="fit and report, but do not write the file")
+    p.set_defaults(func=cmd_catalog_calibrate)
 
     record = sub.add_parser("record", help="decision records")
-    rec = record.add_subparsers(dest="record_command", metavar="ACTION", required=True)
+    rec = record.add_subparsers(dest="record_command", metavar="ACTION", required=True, parser_class=_Parser)
     p = rec.add_parser("replay", help="re-run a record's rubric against today's catalogue and say what changed")
     p.add_argument("file")
     catalog_opts(p)
     evidence_opts(p)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=_seed, default=0)
     p.set_defaults(func=cmd_record_replay)
 
     wizard = sub.add_parser("wizard", help="open the wizard (the default with no command)")
@@ -413,16 +530,23 @@ def cmd_wizard(args: argparse.Namespace) -> int:
         from tui.app import run_wizard
     except ImportError as exc:  # pragma: no cover - textual missing from a broken install
         raise InputError(f"the wizard needs textual: {exc}") from None
-    return run_wizard(rubric=getattr(args, "rubric", None), catalog=getattr(args, "catalog", None),
-                      overlay=getattr(args, "catalog_overlay", None))
+    return run_wizard(
+        rubric=getattr(args, "rubric", None),
+        catalog=getattr(args, "catalog", None),
+        overlay=getattr(args, "catalog_overlay", None),
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `shortlist` console script and `python -m tui`."""
+    """Entry point of the `shortlist` console script and `python -m tui`.
+
+    One guard turns every failure into one line: exit 2 for bad input (a file, a field, a
+    permission), exit 3 for an internal error (``--debug`` shows its traceback).
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        args = parser.parse_args(["wizard"])
+        args = parser.parse_args([*(["--debug"] if args.debug else []), "wizard"])
     try:
         return int(args.func(args))
     except InputError as exc:
@@ -432,6 +556,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return Exit.INTERRUPTED
     except BrokenPipeError:
         return Exit.OK
+    except PermissionError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"shortlist: error: {where}permission denied", file=sys.stderr)
+        return Exit.BAD_INPUT
+    except RecursionError:
+        print("shortlist: error: the input is nested too deeply to read", file=sys.stderr)
+        return Exit.BAD_INPUT
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"shortlist: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return Exit.BAD_INPUT
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(
+            f"shortlist: internal error: {type(exc).__name__}: {exc}; rerun with --debug for the traceback, "
+            "and please report it",
+            file=sys.stderr,
+        )
+        return Exit.INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

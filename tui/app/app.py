@@ -1,25 +1,38 @@
-"""The shortlist wizard: one App, one screen per step, state in one frozen value."""
+"""The shortlist wizard: one App, one screen per step, state in one frozen value.
+
+The App owns four reactives the screens watch: ``session`` (the loaded catalogue and
+evidence), ``state`` (the user's choices), ``funnel`` and ``evaluation`` (the latest
+results for ``state``). Every computation goes through the use-case layer
+(:class:`tui.core.workflow.Session`), the same one the command line calls, in thread
+workers: the event loop never waits for pandas or the engine.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.reactive import var
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
+from textual.timer import Timer
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.app.commands import WizardCommands
 from tui.core.errors import InputError
 
 if TYPE_CHECKING:
-    from tui.core.wizard import WizardState
-    from tui.core.catalog import Catalog
+    from collections.abc import Iterable
+
     from tui.core.engine import Evaluation
-    from tui.core.evidence import EvidenceBundle
+    from tui.core.results import FunnelStep
+    from tui.core.wizard import WizardState
+    from tui.core.workflow import Session
+
+DEBOUNCE_S = 0.025
+"""Edits closer together than this are evaluated once (the last one wins)."""
 
 
 class ShortlistApp(App[int]):
@@ -31,62 +44,73 @@ class ShortlistApp(App[int]):
     COMMANDS = App.COMMANDS | {WizardCommands}
     BINDINGS = [
         Binding("f1,question_mark", "help", "Help", id="app.help", tooltip="Keys and what each step means"),
-        Binding("f4", "command_palette", "Commands", id="app.palette", show=False,
-                tooltip="Jump to a step, load a preset, open a model (also ctrl+p)"),
+        Binding(
+            "f4",
+            "command_palette",
+            "Commands",
+            id="app.palette",
+            show=False,
+            tooltip="Jump to a step, load a preset, open a model (also ctrl+p)",
+        ),
         Binding("ctrl+q,f10", "quit", "Quit", id="app.quit", tooltip="Quit; your draft is autosaved"),
     ]
 
-    def __init__(self, rubric: str | None = None, catalog_dir: str | None = None, overlay: str | None = None,
-                 *, autosave: bool = True, draft: Path | None = None) -> None:
+    session: var[Session | None] = var(None, init=False, always_update=True)
+    """The loaded catalogue and imported evidence; None until the loading worker finishes."""
+    state: var[WizardState | None] = var(None, init=False, always_update=True)
+    """The user's choices; replaced, never mutated."""
+    funnel: var[tuple[FunnelStep, ...] | None] = var(None, init=False)
+    """The funnel for ``state`` (it arrives before the full ranking)."""
+    evaluation: var[Evaluation | None] = var(None, init=False, always_update=True)
+    """The latest full evaluation of ``state``."""
+    load_error: var[str | None] = var(None, init=False)
+    """Why the catalogue could not be loaded, if it could not."""
+
+    def __init__(
+        self,
+        rubric: str | None = None,
+        catalog_dir: str | None = None,
+        overlay: str | None = None,
+        *,
+        autosave: bool = True,
+        draft: Path | None = None,
+    ) -> None:
         super().__init__()
         self.initial_rubric = rubric
-        """A preset named on the command line, opened straight away once the catalogue loads."""
+        """A preset named on the command line, opened as soon as the catalogue loads."""
         self.catalog_dir = catalog_dir
         self.overlay = overlay
         self.autosave = autosave
         """Write the state to the user data folder after every change."""
         self.draft = draft
         """Where the autosave goes (None: the user data folder)."""
-        self.catalog: Catalog | None = None
-        """The loaded catalogue; None until the loading worker finishes."""
-        self.state: WizardState | None = None
-        """The user's choices; replaced, never mutated."""
-        self.evaluation: Evaluation | None = None
-        """The latest evaluation of ``state`` against the catalogue."""
-        self.evidence: EvidenceBundle | None = None
-        """Imported team results, if any."""
-        self.load_error: str | None = None
-        self.funnel_for: WizardState | None = None
-        """The state the funnel on screen was computed for (it arrives before the full ranking)."""
+        self._pending: Timer | None = None
 
     # ------------------------------------------------------------------ start-up
 
     def on_mount(self) -> None:
         from tui.app.screens.start import StartScreen
 
-        # NO_COLOR: Textual applies its own monochrome filter to the normal theme, which stays
-        # legible; an ANSI theme under that filter would render dark on dark.
         self.push_screen(StartScreen())
         # after the first frame: importing pandas in a thread still competes for the GIL
-        self.call_after_refresh(self.load_catalog)
+        self.call_after_refresh(self.load_session)
 
     @work(thread=True, exclusive=True, group="catalog", exit_on_error=False)
-    def load_catalog(self) -> None:
-        """Load and validate the catalogue off the UI thread (pandas import included)."""
-        from tui.core.catalog import load_catalog
-        from tui.core.resources import catalog_root
+    def load_session(self, overlay: Path | None = None, then: WizardState | None = None) -> None:
+        """Load and validate the catalogue off the UI thread (pandas and the engine included)."""
+        from tui.core.workflow import Session
 
-        root = Path(self.catalog_dir) if self.catalog_dir else catalog_root()
-        catalog = load_catalog(root, Path(self.overlay) if self.overlay else None)
-        catalog.frame  # build the frames now, not on the first keystroke
-        self.call_from_thread(self._catalog_loaded, catalog)
+        session = Session.open(catalog_dir=self.catalog_dir, overlay=overlay or self.overlay)
+        session.catalog.frame  # noqa: B018 - build the frames now, not on the first keystroke
+        session.capabilities()
+        self.call_from_thread(self._session_ready, session, then)
 
-    def _catalog_loaded(self, catalog: Catalog) -> None:
-        self.catalog = catalog
-        for screen in self.screen_stack:
-            if hasattr(screen, "catalog_ready"):
-                screen.catalog_ready(catalog)
-        if self.initial_rubric:
+    def _session_ready(self, session: Session, then: WizardState | None) -> None:
+        self.load_error = None
+        self.session = session
+        if then is not None:
+            self.begin(then)
+        elif self.initial_rubric:
             spec, self.initial_rubric = self.initial_rubric, None
             self.start_from_preset(spec)
 
@@ -99,9 +123,6 @@ class ShortlistApp(App[int]):
         message = str(error) if isinstance(error, InputError) else f"{type(error).__name__}: {error}"
         if event.worker.group == "catalog":
             self.load_error = message
-            for screen in self.screen_stack:
-                if hasattr(screen, "catalog_failed"):
-                    screen.catalog_failed(message)
         self.notify(message, title="Problem", severity="error", timeout=10)
 
     # ------------------------------------------------------------------ state
@@ -109,56 +130,43 @@ class ShortlistApp(App[int]):
     def start_from_preset(self, spec: str) -> None:
         """Begin a new decision from a preset (a name or a path)."""
         from tui.core.presets import resolve
+        from tui.core.wizard import WizardState
+        from tui.core.workflow import overlay_for
 
         try:
             resolved = resolve(spec)
         except InputError as exc:
             self.notify(str(exc), title="Cannot load preset", severity="error", timeout=10)
             return
-        from tui.core.wizard import WizardState
-
-        state = WizardState(rubric=resolved.rubric, preset_ref=resolved.rubric.ref, chain=resolved.chain,
-                            locks=resolved.locks)
-        self.evidence = None
+        state = WizardState.start(resolved)
+        wanted = overlay_for(self.overlay, resolved)
+        current = self.session.catalog.overlay if self.session else None
+        if self.session is not None and wanted != current:
+            self.session = None
+            self.load_session(wanted, state)  # a preset with its own overlay: reload, then begin
+            return
+        if self.session is not None and self.session.evidence is not None:
+            self.session = self.session.with_bundle(None)
         self.begin(state)
 
-    def resume_draft(self) -> None:
-        """Continue from the autosaved draft."""
-        from tui.core.wizard import load_draft
-
-        try:
-            state = load_draft(self.draft)
-        except InputError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        if state is None:
-            return
-        self.evidence = None
-        if state.evidence:  # before the first evaluation, so it ranks with the team's criteria
-            from tui.core.evidence import load_evidence
-
-            try:
-                self.evidence = load_evidence([Path(p) for p in state.evidence], self.catalog)
-            except InputError as exc:
-                self.notify(f"{exc}; continuing without the imported results", title="Evidence not loaded",
-                            severity="warning", timeout=10)
-        self.begin(state)
+    def resume(self, state: WizardState) -> None:
+        """Continue a restored draft: its evidence is loaded before the first ranking."""
+        self.import_evidence(list(state.evidence), state.aliases, state=state, notify=False)
 
     def begin(self, state: WizardState) -> None:
         """Show the wizard at the state's step."""
         self.state = state
         self._persist()
         self.goto(state.step)
-        self.evaluate_state()
+        self.schedule_evaluation()
 
-    def set_state(self, state: WizardState) -> None:
-        """Replace the state (after an edit): autosave, re-evaluate, refresh the screen."""
+    def update_state(self, state: WizardState) -> None:
+        """Replace the state after an edit: autosave, and re-evaluate when the rubric changed."""
+        previous = self.state
         self.state = state
         self._persist()
-        self.evaluate_state()
-        screen = self.screen
-        if hasattr(screen, "state_changed"):
-            screen.state_changed(state)
+        if previous is None or previous.rubric != state.rubric:
+            self.schedule_evaluation()
 
     def _persist(self) -> None:
         if self.autosave and self.state is not None:
@@ -172,98 +180,111 @@ class ShortlistApp(App[int]):
     def goto(self, step: int) -> None:
         """Switch to a step screen (0-4)."""
         from tui.app.screens import step_screen
+        from tui.app.screens.step_base import StepScreen
 
         if self.state is None:
             return
         self.state = self.state.go(step)
         self._persist()
         screen = step_screen(self.state.step)
-        if isinstance(self.screen, StepScreenMarker):
+        if isinstance(self.screen, StepScreen):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
 
-    def try_next(self) -> None:
-        """Advance unless the current step has invalid input; say why when refused."""
+    def try_next(self) -> str | None:
+        """Advance unless the current step has invalid input; returns the reason when refused."""
         if self.state is None:
-            return
+            return None
         problems = self.state.step_problems()
         if problems:
-            if hasattr(self.screen, "show_blocked"):
-                self.screen.show_blocked(problems[0])
             self.notify(problems[0], title="Fix this step first", severity="warning")
-            return
+            return problems[0]
         self.goto(self.state.step + 1)
+        return None
+
+    # ------------------------------------------------------------------ evaluation
+
+    def schedule_evaluation(self) -> None:
+        """Evaluate the current state shortly (edits in quick succession are evaluated once)."""
+        if self._pending is not None:
+            self._pending.stop()
+        self._pending = self.set_timer(DEBOUNCE_S, self._evaluate_now)
+
+    def _evaluate_now(self) -> None:
+        self._pending = None
+        if self.state is not None and self.session is not None:
+            self.evaluate_state(self.session, self.state)
 
     @work(thread=True, exclusive=True, group="evaluate", exit_on_error=False)
-    def evaluate_state(self) -> None:
-        """Re-run the engine for the current state (latest edit wins)."""
-        from tui.core.engine import evaluate
-
-        state, catalog = self.state, self.catalog
-        if state is None or catalog is None:
+    def evaluate_state(self, session: Session, state: WizardState) -> None:
+        """The funnel first (fast), then the full ranking; a newer edit cancels this one."""
+        worker = get_current_worker()
+        try:
+            quick = session.evaluate(state.rubric, funnel_only=True)
+        except InputError as exc:
+            self.call_from_thread(self.notify, str(exc), title="Cannot evaluate", severity="warning")
             return
-        extra = self.evidence.results if self.evidence else None
-        team = self.evidence.criteria if self.evidence else None
-        # imported criteria whose files could not be loaded are left out rather than failing the run
-        unknown = state.rubric.criteria_ids() - set(catalog.registry) - set(team or {})
-        rubric = state.rubric.without(unknown)
-        if rubric.total_weight() <= 0:
-            self.call_from_thread(self.notify, "every weighted criterion comes from imported results that are "
-                                  "not loaded; import them on step 3 or give a benchmark a weight",
-                                  title="Nothing to rank on", severity="warning")
+        self.call_from_thread(self._funnel_ready, state, tuple(quick.funnel))
+        if worker.is_cancelled:
             return
-        from tui.core.clock import today
+        evaluation = session.evaluate(state.rubric)
+        if not worker.is_cancelled:
+            self.call_from_thread(self._evaluated, state, evaluation)
 
-        day = today()
-        quick = evaluate(catalog, rubric, extra_results=extra, team_criteria=team, funnel_only=True, today=day)
-        self.call_from_thread(self._funnel_ready, state, quick.funnel)
-        if state is not self.state:
-            return  # superseded by a newer edit; its own worker will rank
-        evaluation = evaluate(catalog, rubric, extra_results=extra, team_criteria=team, draws=1000, today=day)
-        self.call_from_thread(self._evaluated, state, evaluation)
-
-    def _funnel_ready(self, state: WizardState, funnel: list[tuple[str, int]]) -> None:
-        """The funnel counts come first (fast); the ranking follows."""
-        if state is not self.state:
-            return
-        self.funnel_for = state
-        screen = self.screen
-        if hasattr(screen, "funnel_changed"):
-            screen.funnel_changed(funnel)
+    def _funnel_ready(self, state: WizardState, funnel: tuple[FunnelStep, ...]) -> None:
+        if self.state is not None and state.rubric == self.state.rubric:
+            self.funnel = funnel
 
     def _evaluated(self, state: WizardState, evaluation: Evaluation) -> None:
-        if state is not self.state:
-            return  # a newer edit is being evaluated
-        self.evaluation = evaluation
-        screen = self.screen
-        if hasattr(screen, "evaluation_changed"):
-            screen.evaluation_changed(evaluation)
+        if self.state is not None and state.rubric == self.state.rubric:
+            self.evaluation = evaluation
 
-    def import_evidence(self, paths: list[str], notify: bool = True) -> list[str]:
-        """Load team evidence files; returns the unmatched-model lines."""
-        from tui.core.evidence import load_evidence, with_default_weights
+    # ------------------------------------------------------------------ evidence
 
-        if self.catalog is None or self.state is None:
-            return []
+    @work(thread=True, exclusive=True, group="evidence", exit_on_error=False)
+    def import_evidence(
+        self, paths: list[str], aliases: str | None = None, *, state: WizardState | None = None, notify: bool = True
+    ) -> None:
+        """Load team evidence files in a worker; the state takes their criteria (weight 1 each)."""
+        from dataclasses import replace
+
+        from tui.core.evidence import with_default_weights
+
+        session = self.session
+        base = state or self.state
+        if session is None or base is None:
+            return
         try:
-            bundle = load_evidence([Path(p) for p in paths], self.catalog)
+            loaded = session.with_evidence(list(paths) or None, aliases)
         except InputError as exc:
-            self.notify(str(exc), title="Cannot import", severity="error", timeout=10)
-            return []
-        self.evidence = bundle
-        rubric = with_default_weights(self.state.rubric, bundle.criteria)
-        self.set_state(replace(self.state, rubric=rubric, evidence=tuple(paths)))
-        if notify:
-            self.notify(f"imported {len(bundle.criteria)} criteria from {len(paths)} file(s)")
-        return bundle.warning_lines()
+            self.call_from_thread(
+                self.notify,
+                f"{exc}; continuing without the imported results",
+                title="Evidence not loaded",
+                severity="warning",
+                timeout=10,
+            )
+            loaded = session.with_evidence(None)
+            paths, aliases = [], None
+        rubric = with_default_weights(base.rubric, loaded.evidence.criteria) if loaded.evidence else base.rubric
+        new = replace(base, rubric=rubric, evidence=tuple(paths), aliases=aliases)
+        lines = loaded.evidence.warning_lines() if loaded.evidence else []
+        self.call_from_thread(self._evidence_ready, loaded, new, state is not None, lines, notify)
 
-    def finish(self) -> None:
-        """A record was saved: the draft has done its job."""
-        if self.autosave:
-            from tui.core.wizard import discard_draft
-
-            discard_draft(self.draft)
+    def _evidence_ready(
+        self, session: Session, state: WizardState, resume: bool, lines: list[str], notify: bool
+    ) -> None:
+        self.session = session
+        if resume:
+            self.begin(state)
+        else:
+            self.update_state(state)
+            self.goto(state.step)  # rebuild the weights list with the new criteria
+        for line in lines:
+            self.notify(line, title="Evidence", severity="warning", timeout=10)
+        if notify and session.evidence is not None:
+            self.notify(f"imported {len(session.evidence.criteria)} criteria from {len(state.evidence)} file(s)")
 
     # ------------------------------------------------------------------ actions
 
@@ -275,25 +296,30 @@ class ShortlistApp(App[int]):
     def show_model(self, model_id: str) -> None:
         """Open the model detail modal."""
         from tui.app.screens.modals import ModelDetailModal
+        from tui.core.detail import model_detail
 
-        if self.catalog and model_id in self.catalog.by_id:
-            self.push_screen(ModelDetailModal(self.catalog, model_id))
+        session = self.session
+        if session is None or model_id not in session.catalog.by_id:
+            return
+        item = self.evaluation.item(model_id) if self.evaluation else None
+        self.push_screen(ModelDetailModal(model_detail(session.catalog, model_id, session.capabilities()), item))
 
     async def wait_until_idle(self) -> None:
         """Wait until no background work runs (for scripts and tests driving the App)."""
+        import asyncio
+
         from textual.worker import WorkerCancelled
 
-        for _ in range(100):
+        for _ in range(200):
+            while self._pending is not None:  # a debounced evaluation is about to start
+                await asyncio.sleep(DEBOUNCE_S / 2)
             try:
                 await self.workers.wait_for_complete()
-                return
             except WorkerCancelled:  # an exclusive worker superseded by a newer edit
                 continue
+            if self._pending is None and not any(w.is_running for w in self.workers):
+                return
 
-    def get_system_commands(self, screen: Screen) -> Any:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Keys and what each step means", self.action_help)
-
-
-class StepScreenMarker(Screen):
-    """Base of the step screens, so the App can tell them from the start screen."""

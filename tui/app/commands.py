@@ -3,39 +3,65 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from textual.command import Hit, Hits, Provider
 
+if TYPE_CHECKING:
+    from tui.app.app import ShortlistApp
 
 
 class WizardCommands(Provider):
-    """Steps, presets and models, searchable from the command palette (ctrl+p or F4)."""
+    """Steps, presets and models, searchable from the command palette (ctrl+p or F4).
 
-    def _commands(self) -> list[tuple[str, str, object]]:
+    Presets are read once, in a thread, when the palette opens (never on each keystroke).
+    """
+
+    async def startup(self) -> None:
+        """Read the preset list off the event loop."""
+        self._presets: list[Any] = []
+        worker = self.app.run_worker(self._read_presets, thread=True, group="palette", exit_on_error=False)
+        await worker.wait()
+        self._presets = worker.result or []
+
+    @staticmethod
+    def _read_presets() -> list[Any]:
+        from tui.core.presets import list_presets
+
+        presets, _ = list_presets(with_problems=True)  # a broken team preset must not break the palette
+        seen: set[str] = set()
+        out = []
+        for preset in presets:
+            if preset.id not in seen:
+                seen.add(preset.id)
+                out.append(preset)
+        return out
+
+    def _commands(self) -> list[tuple[str, str, Any]]:
         from tui.core.wizard import STEP_LABELS
 
-        app = self.app
-        out: list[tuple[str, str, object]] = []
-        if getattr(app, "state", None) is not None:
+        app: ShortlistApp = self.app  # type: ignore[assignment]
+        out: list[tuple[str, str, Any]] = []
+        if app.state is not None:
             for index, label in enumerate(STEP_LABELS):
                 out.append((f"Go to step {index + 1}: {label}", "Jump to this step", partial(app.goto, index)))
-        try:
-            from tui.core.presets import list_presets
-
-            seen: set[str] = set()
-            for preset in list_presets():
-                if preset.id in seen:
-                    continue
-                seen.add(preset.id)
-                out.append((f"Load preset: {preset.id}", preset.description or preset.origin,
-                            partial(app.start_from_preset, preset.id)))
-        except Exception:  # a broken team preset must not break the palette
-            pass
-        catalog = getattr(app, "catalog", None)
-        if catalog is not None:
-            for entry in catalog.entries:
-                out.append((f"Open model: {entry.name}", f"{entry.organisation} · {entry.id}",
-                            partial(app.show_model, entry.id)))
+        for preset in getattr(self, "_presets", []):
+            out.append(
+                (
+                    f"Load preset: {preset.id}",
+                    preset.description or preset.origin,
+                    partial(app.start_from_preset, preset.id),
+                )
+            )
+        if app.session is not None:
+            for entry in app.session.catalog.entries:
+                out.append(
+                    (
+                        f"Open model: {entry.name}",
+                        f"{entry.organisation} · {entry.id}",
+                        partial(app.show_model, entry.id),
+                    )
+                )
         return out
 
     async def discover(self) -> Hits:

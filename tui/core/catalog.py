@@ -27,7 +27,8 @@ from tui.core.schema import (
 )
 
 if TYPE_CHECKING:  # pandas is imported lazily: it is the largest start-up cost
-    import pandas as pd
+    from tui.core.frame import CatalogFrames
+    from tui.core.stitching import Calibration
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,15 @@ class Catalog:
     sha256: str
     overlay: Path | None = None
     warnings: tuple[str, ...] = field(default=())
-    cache: dict = field(default_factory=dict, compare=False, repr=False)
-    """Derived tables the engine reuses between evaluations (keyed by what they depend on)."""
+    calibration: Calibration | None = field(default=None, compare=False, repr=False)
+    """The stitched model's parameters for this release (None when the folder has none)."""
+    base_sha256: str = ""
+    """sha256 of the catalogue folder alone (without an overlay): what a calibration is tied to."""
+
+    @property
+    def calibration_stale(self) -> bool:
+        """True when the calibration was made for other catalogue contents."""
+        return self.calibration is not None and self.calibration.catalog_sha256 != self.base_sha256
 
     @cached_property
     def by_id(self) -> dict[str, CatalogEntry]:
@@ -50,11 +58,16 @@ class Catalog:
         return {entry.id: entry for entry in self.entries}
 
     @cached_property
-    def frame(self) -> pd.DataFrame:
-        """The wide frame the evaluation engine works on (built on first use)."""
+    def frame(self) -> CatalogFrames:
+        """The frames the evaluation engine works on (built on first use)."""
         from tui.core.frame import build_frame
 
         return build_frame(self)
+
+    @cached_property
+    def as_of(self) -> dt.date:
+        """The newest as-of date of any value in the catalogue (what "as of" means for it)."""
+        return computed_as_of(self)
 
     def benchmark(self, benchmark_id: str) -> BenchmarkInfo:
         """The registry entry for ``benchmark_id``."""
@@ -90,9 +103,7 @@ def load_entry(path: Path, registry: dict[str, BenchmarkInfo] | None = None) -> 
     return _validate_entry(data, path, registry)
 
 
-def _validate_entry(
-    data: dict[str, Any], path: Path, registry: dict[str, BenchmarkInfo] | None
-) -> CatalogEntry:
+def _validate_entry(data: dict[str, Any], path: Path, registry: dict[str, BenchmarkInfo] | None) -> CatalogEntry:
     _check_version(data, path)
     entry: CatalogEntry = validate_file(CatalogEntry, data, path)
     if entry.id != path.stem and not entry.overridden:
@@ -104,9 +115,7 @@ def _validate_entry(
 
                 close = difflib.get_close_matches(result.id, list(registry), n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
-                raise InputError(
-                    f"benchmarks[{index}].id: unknown benchmark {result.id!r}{hint}", path=path
-                )
+                raise InputError(f"benchmarks[{index}].id: unknown benchmark {result.id!r}{hint}", path=path)
     return entry
 
 
@@ -184,6 +193,28 @@ def load_catalog(root: Path, overlay: Path | None = None) -> Catalog:
                 warnings.append(f"{model_id}: team model added by overlay {path.name}")
     if not entries:
         raise InputError("no model files found under models/", path=root)
+    base = catalog_hash(root)
+    calibration = None
+    if (root / "calibration.toml").is_file():
+        from tui.core.calibfile import read_calibration
+
+        calibration = read_calibration(root / "calibration.toml")
+        unknown = set(calibration.benchmarks) - set(registry)
+        if unknown:
+            raise InputError(
+                f"calibrates benchmark {sorted(unknown)[0]!r}, which the registry does not have",
+                path=root / "calibration.toml",
+            )
+        if calibration.catalog_sha256 != base:
+            warnings.append(
+                "the calibration was made for other catalogue contents: estimates may be off; run "
+                "`shortlist catalog calibrate`"
+            )
+    else:
+        warnings.append(
+            "this catalogue has no calibration.toml: scores that are not reported cannot be estimated; "
+            "run `shortlist catalog calibrate`"
+        )
     return Catalog(
         root=root,
         meta=meta,
@@ -192,17 +223,46 @@ def load_catalog(root: Path, overlay: Path | None = None) -> Catalog:
         sha256=catalog_hash(root, overlay),
         overlay=overlay,
         warnings=tuple(warnings),
+        calibration=calibration,
+        base_sha256=base,
     )
 
 
-def check_catalog(root: Path, today: dt.date | None = None) -> list[str]:
+MIN_RESULTS = 3
+"""Every model rests on at least this many benchmark results."""
+MIN_RESULTS_RECENT = 5
+"""A model released since :data:`RECENT` with a hosted API rests on at least this many."""
+RECENT = dt.date(2025, 1, 1)
+
+
+def entry_dates(entry: CatalogEntry) -> list[dt.date]:
+    """The as-of date of every value in an entry."""
+    dates = [entry.specs.as_of, entry.license.as_of, entry.deployment.as_of]
+    dates += [getattr(entry.openness, dim).as_of for dim in type(entry.openness).model_fields]
+    dates += [r.as_of for r in entry.benchmarks] + [p.as_of for p in entry.prices] + [x.as_of for x in entry.latency]
+    if entry.mof is not None:
+        dates.append(entry.mof.as_of)
+    return dates
+
+
+def computed_as_of(catalog: Catalog) -> dt.date:
+    """The catalogue's as-of date: the newest as-of date of any value in it."""
+    return max(d for entry in catalog.entries for d in entry_dates(entry))
+
+
+def check_catalog(catalog: Catalog, today: dt.date | None = None) -> list[str]:
     """Problems a catalogue loads with but should not ship with. Empty means clean.
 
-    Loading already proves the schema, ranges, ids and that every value has a
-    source and a date (those fields are required). This adds cross-entry checks.
+    Loading already proves the schema, ranges, ids and that every value has a source and a
+    date. This adds: unique aliases, no future dates, consistent licences, the evidence
+    rule (every model has at least 3 benchmark results, and one released since 2025 with a
+    hosted API at least 5), the as-of rule (catalog.toml may not state a later date than
+    its newest value) and a calibration that matches the catalogue's contents.
     """
-    catalog = load_catalog(root)
-    today = today or dt.date.today()
+    if today is None:
+        from tui.core.clock import today as clock_today
+
+        today = clock_today()
     problems: list[str] = []
     aliases: dict[str, str] = {}
     for entry in catalog.entries:
@@ -210,12 +270,28 @@ def check_catalog(root: Path, today: dt.date | None = None) -> list[str]:
             other = aliases.setdefault(alias.lower(), entry.id)
             if other != entry.id:
                 problems.append(f"{entry.id}: alias {alias!r} is also used by {other}")
-        dates = [entry.specs.as_of, entry.license.as_of, entry.deployment.as_of]
-        dates += [r.as_of for r in entry.benchmarks] + [p.as_of for p in entry.prices]
-        for date in dates:
-            if date > today:
-                problems.append(f"{entry.id}: as-of date {date} is in the future")
-                break
+        future = [d for d in entry_dates(entry) if d > today]
+        if future:
+            problems.append(f"{entry.id}: as-of date {max(future)} is in the future")
         if entry.license.license_class.value == "proprietary" and entry.openness.weights.level.value == "open":
             problems.append(f"{entry.id}: proprietary licence but weights rated open")
+        results = len(entry.benchmarks)
+        recent = entry.specs.release_date is not None and entry.specs.release_date >= RECENT
+        if results < MIN_RESULTS:
+            problems.append(f"{entry.id}: {results} benchmark result(s); every model needs at least {MIN_RESULTS}")
+        elif recent and entry.deployment.hosted_api and results < MIN_RESULTS_RECENT:
+            problems.append(
+                f"{entry.id}: {results} benchmark results; a model released since {RECENT} with a hosted "
+                f"API needs at least {MIN_RESULTS_RECENT}"
+            )
+    newest = computed_as_of(catalog)
+    if catalog.meta.as_of > newest:
+        problems.append(
+            f"catalog.toml states as_of {catalog.meta.as_of}, later than the newest value in the "
+            f"catalogue ({newest}); set it to {newest}"
+        )
+    if catalog.calibration is None:
+        problems.append("no calibration.toml: run `shortlist catalog calibrate`")
+    elif catalog.calibration_stale:
+        problems.append("calibration.toml was made for other catalogue contents: run `shortlist catalog calibrate`")
     return problems

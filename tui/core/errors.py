@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
+if sys.version_info >= (3, 11):  # noqa: UP036 - the design card names tomli as the fallback
     import tomllib
 else:  # pragma: no cover - the design card names tomli as the fallback
     import tomli as tomllib
@@ -84,7 +84,7 @@ def _line_of_key(text: str, loc: tuple[Any, ...]) -> int | None:
     return None
 
 
-def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:  # noqa: F821
+def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     """The field names (and aliases) valid at ``loc`` inside ``model``."""
     current: Any = model
     for part in loc[:-1]:
@@ -93,9 +93,7 @@ def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:  #
         fields = getattr(current, "model_fields", None)
         if not fields:
             return []
-        field = fields.get(part) or next(
-            (f for f in fields.values() if f.alias == part), None
-        )
+        field = fields.get(part) or next((f for f in fields.values() if f.alias == part), None)
         if field is None:
             return []
         annotation = field.annotation

@@ -41,12 +41,28 @@ from typing import Any
 import pandas as pd
 
 from tui.core.catalog import Catalog
-from tui.core.engine import Criterion
+from tui.core.clock import today as clock_today
 from tui.core.errors import MAX_FILE_BYTES, InputError, read_toml
 from tui.core.frame import RESULT_COLUMNS
+from tui.core.rubric import Rubric
+from tui.core.scores import Criterion
 
-METRIC_PREFERENCE = ("acc_norm", "acc", "exact_match", "pass@1", "pass_at_1", "prompt_level_strict_acc",
-                     "inst_level_strict_acc", "mc2", "mc1", "f1", "em", "bleu", "accuracy", "mean")
+METRIC_PREFERENCE = (
+    "acc_norm",
+    "acc",
+    "exact_match",
+    "pass@1",
+    "pass_at_1",
+    "prompt_level_strict_acc",
+    "inst_level_strict_acc",
+    "mc2",
+    "mc1",
+    "f1",
+    "em",
+    "bleu",
+    "accuracy",
+    "mean",
+)
 FILTER_PREFERENCE = ("none", "strict-match")
 """lm-eval filters tried first when a metric is reported under several (gsm8k: strict, then flexible)."""
 LOWER_IS_BETTER = {"perplexity", "word_perplexity", "byte_perplexity", "bits_per_byte", "ter", "loss", "brier_score"}
@@ -54,6 +70,10 @@ LOWER_IS_BETTER = {"perplexity", "word_perplexity", "byte_perplexity", "bits_per
 INSPECT_SPREAD = {"stderr", "bootstrap_stderr", "std", "var"}
 """inspect_ai metrics that describe spread, never the score itself."""
 CSV_HEADER = ["model_id", "criterion", "value", "stderr", "n", "source", "date"]
+LATENCY = "latency:ttft_s"
+"""The criterion id of a time-to-first-token measurement (seconds, not a 0-100 score)."""
+LATENCY_NAMES = {"ttft_s", "latency:ttft_s", "team:ttft_s"}
+"""CSV criterion names read as latency measurements."""
 MAX_EVIDENCE_BYTES = 64 * MAX_FILE_BYTES
 
 
@@ -82,6 +102,8 @@ class EvidenceBundle:
     """Imported model name -> the files it came from, for models no catalogue id matched."""
     notes: list[str] = field(default_factory=list)
     """What a reader skipped on purpose (e.g. a lower-is-better metric), one line each."""
+    latency: dict[str, float] = field(default_factory=dict)
+    """Catalogue id -> the lowest measured time to first token, in seconds."""
 
     def unmatched_lines(self) -> list[str]:
         """One line per unmatched model, saying how to fix it."""
@@ -129,8 +151,11 @@ def _check_size(path: Path) -> None:
     if not path.is_file():
         raise InputError("is a folder, expected an evidence file", path=path)
     if path.stat().st_size > MAX_EVIDENCE_BYTES:
-        raise InputError("evidence file is larger than 64 MiB; for an inspect log pass the .eval file (only its "
-                         "header is read) or log with --no-log-samples", path=path)
+        raise InputError(
+            "evidence file is larger than 64 MiB; for an inspect log pass the .eval file (only its "
+            "header is read) or log with --no-log-samples",
+            path=path,
+        )
 
 
 def _load_json(path: Path) -> Any:
@@ -152,15 +177,17 @@ def _load_eval_zip(path: Path) -> Any:
             try:
                 info = archive.getinfo("header.json")
             except KeyError:
-                raise InputError("inspect .eval log has no header.json: the evaluation has not finished",
-                                 path=path) from None
+                raise InputError(
+                    "inspect .eval log has no header.json: the evaluation has not finished", path=path
+                ) from None
             if info.file_size > MAX_EVIDENCE_BYTES:
                 raise InputError("header.json in the .eval log is larger than 64 MiB", path=path)
             try:
                 raw = archive.read(info)
             except NotImplementedError:
-                raise InputError(f"inspect .eval log uses a compression this Python cannot read; {convert}",
-                                 path=path) from None
+                raise InputError(
+                    f"inspect .eval log uses a compression this Python cannot read; {convert}", path=path
+                ) from None
     except zipfile.BadZipFile:
         raise InputError(f"not a readable inspect .eval log (bad zip archive); {convert}", path=path) from None
     try:
@@ -172,17 +199,24 @@ def _load_eval_zip(path: Path) -> Any:
 # ------------------------------------------------------------------ lm-evaluation-harness
 
 
+def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
+    """``data[key]`` when it is a table, else an empty one (tools leave parts out)."""
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def _lm_eval_model(data: dict[str, Any]) -> str | None:
     name = data.get("model_name")
     if isinstance(name, str) and name.strip():
         return name.strip()
-    config = data.get("config") if isinstance(data.get("config"), dict) else {}
+    config = _table(data, "config")
     args = config.get("model_args")
     keys = ("pretrained", "model", "model_name", "engine", "path")
     if isinstance(args, dict):
         for key in keys:
-            if isinstance(args.get(key), str) and args[key].strip():
-                return args[key].strip()
+            value = args.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
     elif isinstance(args, str):
         for key in keys:
             match = re.search(rf"(?:^|,)\s*{key}=([^,]+)", args)
@@ -191,7 +225,8 @@ def _lm_eval_model(data: dict[str, Any]) -> str | None:
     return None  # config.model is the backend ("hf", "vllm"), not the model
 
 
-def _lm_eval_date(data: dict[str, Any]) -> dt.date:
+def _lm_eval_date(data: dict[str, Any], path: Path) -> dt.date:
+    """The run's date from lm-eval's ``date`` (a Unix time); today when the file has none."""
     stamp = data.get("date")
     if isinstance(stamp, str):
         try:
@@ -199,8 +234,11 @@ def _lm_eval_date(data: dict[str, Any]) -> dt.date:
         except ValueError:
             stamp = None
     if isinstance(stamp, (int, float)) and not isinstance(stamp, bool) and math.isfinite(stamp):
-        return dt.datetime.fromtimestamp(float(stamp), dt.timezone.utc).date()
-    return dt.date.today()
+        try:
+            return dt.datetime.fromtimestamp(float(stamp), dt.UTC).date()
+        except (OverflowError, OSError, ValueError):
+            raise InputError(f"date = {stamp!r} is not a Unix time in range", path=path) from None
+    return clock_today()
 
 
 def _choose_metric(values: dict[str, float]) -> str:
@@ -222,13 +260,15 @@ def read_lm_eval(path: Path, data: dict[str, Any]) -> tuple[list[Row], list[str]
         raise InputError("lm-eval results file has no 'results' table", path=path)
     model = _lm_eval_model(data)
     if not model:
-        raise InputError("cannot tell which model was evaluated (no model_name or pretrained=/model= in "
-                         "config.model_args)", path=path)
-    date = _lm_eval_date(data)
-    n_shot = data.get("n-shot") if isinstance(data.get("n-shot"), dict) else {}
-    n_samples = data.get("n-samples") if isinstance(data.get("n-samples"), dict) else {}
-    higher = data.get("higher_is_better") if isinstance(data.get("higher_is_better"), dict) else {}
-    subtasks = data.get("group_subtasks") if isinstance(data.get("group_subtasks"), dict) else {}
+        raise InputError(
+            "cannot tell which model was evaluated (no model_name or pretrained=/model= in config.model_args)",
+            path=path,
+        )
+    date = _lm_eval_date(data, path)
+    n_shot = _table(data, "n-shot")
+    n_samples = _table(data, "n-samples")
+    higher = _table(data, "higher_is_better")
+    subtasks = _table(data, "group_subtasks")
     parents: dict[str, list[str]] = {}
     for group, members in subtasks.items():
         for member in members if isinstance(members, list) else []:
@@ -237,7 +277,7 @@ def read_lm_eval(path: Path, data: dict[str, Any]) -> tuple[list[Row], list[str]
     def usable(task: str, metrics: Any) -> dict[str, float]:
         if not isinstance(metrics, dict):
             raise InputError(f"results.{task}: expected a table of metrics", path=path)
-        table = higher.get(task) if isinstance(higher.get(task), dict) else {}
+        table = _table(higher, task)
         out = {}
         for key, raw in metrics.items():
             if "," not in key or "_stderr," in key:
@@ -267,7 +307,7 @@ def read_lm_eval(path: Path, data: dict[str, Any]) -> tuple[list[Row], list[str]
         return [leaf for m in members for leaf in leaves(str(m), seen | {task})]
 
     def item_count(task: str, metrics: dict[str, Any]) -> int | None:
-        counts = []
+        counts: list[int] = []
         for leaf in leaves(task):
             entry = n_samples.get(leaf)
             count = entry.get("effective", entry.get("original")) if isinstance(entry, dict) else None
@@ -299,10 +339,20 @@ def read_lm_eval(path: Path, data: dict[str, Any]) -> tuple[list[Row], list[str]
             raise InputError(f"results.{task}.{metric}_stderr,{filt} = {stderr:g} is negative", path=path)
         shots = n_shot.get(task)
         setting = f"lm-evaluation-harness {metric} ({filt})" + (
-            f", {shots}-shot" if isinstance(shots, int) and not isinstance(shots, bool) else "")
-        rows.append(Row(model, f"team:{_slug(task)}", value * factor,
-                        stderr * factor if stderr is not None else None, item_count(task, metrics), setting,
-                        date, path.name))
+            f", {shots}-shot" if isinstance(shots, int) and not isinstance(shots, bool) else ""
+        )
+        rows.append(
+            Row(
+                model,
+                f"team:{_slug(task)}",
+                value * factor,
+                stderr * factor if stderr is not None else None,
+                item_count(task, metrics),
+                setting,
+                date,
+                path.name,
+            )
+        )
     if not rows:
         raise InputError("lm-eval results file has no task with a higher-is-better numeric metric", path=path)
     return rows, notes
@@ -321,22 +371,25 @@ def read_inspect(path: Path, data: dict[str, Any]) -> list[Row]:
         error = data.get("error")
         message = error.get("message") if isinstance(error, dict) else None
         detail = f" ({str(message).strip().splitlines()[0][:160]})" if message and str(message).strip() else ""
-        raise InputError(f"inspect log status is {status!r}{detail}; only a finished evaluation (status "
-                         "'success') counts as evidence: retry it with `inspect eval-retry`", path=path)
+        raise InputError(
+            f"inspect log status is {status!r}{detail}; only a finished evaluation (status "
+            "'success') counts as evidence: retry it with `inspect eval-retry`",
+            path=path,
+        )
     task = str(ev.get("task") or "").strip()
     model = str(ev.get("model") or "").strip()
     if not task or not model:
         raise InputError("inspect log has no eval.task or eval.model", path=path)
     task = task.rsplit("/", 1)[-1]  # "inspect_evals/gsm8k" -> "gsm8k"
-    results = data.get("results")
-    scores = results.get("scores") if isinstance(results, dict) else None
+    results = _table(data, "results")
+    scores = results.get("scores")
     if not isinstance(scores, list) or not scores:
         raise InputError("inspect log has no results.scores (was the task scored?)", path=path)
     try:
         date = dt.date.fromisoformat(str(ev.get("created") or "")[:10])
     except ValueError:
-        date = dt.date.today()
-    config = ev.get("config") if isinstance(ev.get("config"), dict) else {}
+        date = clock_today()
+    config = _table(ev, "config")
     epochs = config.get("epochs")
     epochs = epochs if isinstance(epochs, int) and not isinstance(epochs, bool) and epochs > 1 else 1
     done = results.get("completed_samples") or results.get("total_samples")
@@ -354,7 +407,9 @@ def read_inspect(path: Path, data: dict[str, Any]) -> list[Row]:
         value = _number(main["value"])
         if value is None:
             continue  # NaN: nothing was scored (inspect writes NaN when every sample failed to score)
-        spread = next((metrics[k] for k in ("stderr", "bootstrap_stderr") if isinstance(metrics.get(k), dict)), {})
+        spread: dict[str, Any] = next(
+            (metrics[k] for k in ("stderr", "bootstrap_stderr") if isinstance(metrics.get(k), dict)), {}
+        )
         picked.append((index, score, name, value, _number(spread.get("value"))))
     if not picked:
         raise InputError("inspect log has no numeric score (every metric is NaN)", path=path)
@@ -368,69 +423,106 @@ def read_inspect(path: Path, data: dict[str, Any]) -> list[Row]:
         # ``team:<task>`` whatever else was scored, so logs of one task stay comparable
         criterion = f"team:{_slug(task)}" if index == 0 else f"team:{_slug(task)}-{_slug(scorer)}"
         reducer = f", {score['reducer']} over {epochs} epochs" if epochs > 1 and score.get("reducer") else ""
-        rows.append(Row(model, criterion, value * factor, stderr * factor if stderr is not None else None, n,
-                        f"inspect_ai {scorer} {name}{reducer}", date, path.name))
+        rows.append(
+            Row(
+                model,
+                criterion,
+                value * factor,
+                stderr * factor if stderr is not None else None,
+                n,
+                f"inspect_ai {scorer} {name}{reducer}",
+                date,
+                path.name,
+            )
+        )
     return rows
 
 
 # ------------------------------------------------------------------------------------- CSV
 
 
-def read_csv(path: Path) -> list[Row]:
-    """Rows from the plain CSV format."""
-    _check_size(path)
+MAX_CSV_ROWS = 100_000
+"""Rows one CSV may hold (a team's results are models x criteria; the README states the limit)."""
+
+
+def _cell(record: dict[str, str], key: str, path: Path, line: int) -> str:
+    if not record.get(key):
+        raise InputError(f"column {key!r} is empty", path=path, line=line)
+    return record[key]
+
+
+def _csv_row(record: dict[str, str], path: Path, line: int) -> Row:
+    """One CSV line as a Row, or an InputError naming the line."""
+    criterion = _cell(record, "criterion", path, line)
+    latency = criterion.strip().lower() in LATENCY_NAMES
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        value = float(_cell(record, "value", path, line))
+    except ValueError:
+        raise InputError(f"value {record['value']!r} is not a number", path=path, line=line) from None
+    if latency:
+        if not (math.isfinite(value) and 0 < value <= 3600):
+            raise InputError(
+                f"time to first token {record['value']} is not a number of seconds in (0, 3600]", path=path, line=line
+            )
+    elif not 0 <= value <= 100:  # also refuses nan and inf
+        raise InputError(f"value {record['value']} is outside 0-100", path=path, line=line)
+    try:
+        stderr = float(record["stderr"]) if record.get("stderr") else None
+        n = int(record["n"]) if record.get("n") else None
+    except ValueError:
+        raise InputError("stderr must be a number and n a whole number", path=path, line=line) from None
+    if (stderr is not None and not (math.isfinite(stderr) and 0 <= stderr <= 100)) or (n is not None and n <= 0):
+        raise InputError("stderr must be from 0 to 100 and n above 0", path=path, line=line)
+    try:
+        date = dt.date.fromisoformat(_cell(record, "date", path, line))
+    except ValueError:
+        raise InputError(f"date {record['date']!r} is not YYYY-MM-DD", path=path, line=line) from None
+    cid = LATENCY if latency else f"team:{_slug(criterion.removeprefix('team:'))}"
+    return Row(
+        _cell(record, "model_id", path, line),
+        cid,
+        value,
+        stderr,
+        n,
+        "team CSV",
+        date,
+        record.get("source") or path.name,
+    )
+
+
+def read_csv(path: Path) -> list[Row]:
+    """Rows from the plain CSV format, read line by line (at most :data:`MAX_CSV_ROWS`)."""
+    _check_size(path)
+    rows: list[Row] = []
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, skipinitialspace=True)
+            try:
+                header = [h.strip() for h in next(reader, [])]
+                if header[: len(CSV_HEADER)] != CSV_HEADER:
+                    raise InputError(
+                        f"CSV header must be {','.join(CSV_HEADER)} (got {','.join(header) or 'nothing'})",
+                        path=path,
+                        line=1,
+                    )
+                for cells in reader:
+                    line = reader.line_num
+                    if not any(c.strip() for c in cells):
+                        continue
+                    if len(cells) > len(header):
+                        raise InputError(f"{len(cells)} columns; the header has {len(header)}", path=path, line=line)
+                    if len(rows) >= MAX_CSV_ROWS:
+                        raise InputError(
+                            f"more than {MAX_CSV_ROWS:,} rows; split the file (one per evaluation run)",
+                            path=path,
+                            line=line,
+                        )
+                    record = {key: (cells[i].strip() if i < len(cells) else "") for i, key in enumerate(header)}
+                    rows.append(_csv_row(record, path, line))
+            except csv.Error as exc:
+                raise InputError(f"malformed CSV: {exc}", path=path, line=reader.line_num) from None
     except UnicodeDecodeError:
         raise InputError("file is not UTF-8 text", path=path) from None
-    reader = csv.reader(text.splitlines(), skipinitialspace=True)
-    try:
-        header = [h.strip() for h in next(reader, [])]
-    except csv.Error as exc:
-        raise InputError(f"malformed CSV: {exc}", path=path, line=1) from None
-    if header[: len(CSV_HEADER)] != CSV_HEADER:
-        raise InputError(f"CSV header must be {','.join(CSV_HEADER)} (got {','.join(header) or 'nothing'})",
-                         path=path, line=1)
-    rows = []
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise InputError(f"malformed CSV: {exc}", path=path, line=reader.line_num) from None
-        number = reader.line_num
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) > len(header):
-            raise InputError(f"{len(cells)} columns; the header has {len(header)}", path=path, line=number)
-        record = {key: (cells[i].strip() if i < len(cells) else "") for i, key in enumerate(header)}
-
-        def need(key: str) -> str:
-            if not record.get(key):
-                raise InputError(f"column {key!r} is empty", path=path, line=number)
-            return record[key]
-
-        try:
-            value = float(need("value"))
-        except ValueError:
-            raise InputError(f"value {record['value']!r} is not a number", path=path, line=number) from None
-        if not 0 <= value <= 100:  # also refuses nan and inf
-            raise InputError(f"value {record['value']} is outside 0-100", path=path, line=number)
-        try:
-            stderr = float(record["stderr"]) if record.get("stderr") else None
-            n = int(record["n"]) if record.get("n") else None
-        except ValueError:
-            raise InputError("stderr must be a number and n a whole number", path=path, line=number) from None
-        if stderr is not None and not (math.isfinite(stderr) and stderr >= 0) or n is not None and n <= 0:
-            raise InputError("stderr must be >= 0 and n > 0", path=path, line=number)
-        try:
-            date = dt.date.fromisoformat(need("date"))
-        except ValueError:
-            raise InputError(f"date {record['date']!r} is not YYYY-MM-DD", path=path, line=number) from None
-        criterion = need("criterion")
-        rows.append(Row(need("model_id"), f"team:{_slug(criterion.removeprefix('team:'))}", value, stderr, n,
-                        "team CSV", date, record.get("source") or path.name))
     if not rows:
         raise InputError("CSV has a header but no rows", path=path)
     return rows
@@ -460,8 +552,11 @@ def read_file_with_notes(path: Path) -> tuple[str, list[Row], list[str]]:
     if isinstance(data, dict) and isinstance(data.get("results"), dict):
         rows, notes = read_lm_eval(path, data)
         return "lm-eval", rows, notes
-    raise InputError("not an lm-evaluation-harness results file or an inspect_ai log (expected a 'results' "
-                     "table or an 'eval' table)", path=path)
+    raise InputError(
+        "not an lm-evaluation-harness results file or an inspect_ai log (expected a 'results' "
+        "table or an 'eval' table)",
+        path=path,
+    )
 
 
 def load_aliases(path: Path | None) -> dict[str, str]:
@@ -516,31 +611,60 @@ def load_evidence(paths: list[Path], catalog: Catalog, aliases: Path | None = No
     criteria: dict[str, Criterion] = {}
     unmatched: dict[str, list[str]] = {}
     notes: list[str] = []
+    latency: dict[str, float] = {}
     for path in paths:
         fmt, rows, skipped = read_file_with_notes(path)
         notes += skipped
         values = []
         for row in rows:
             model_id = match_model(row.model, catalog, table)
-            values.append({"model": row.model, "model_id": model_id, "criterion": row.criterion,
-                           "value": row.value, "stderr": row.stderr, "n": row.n, "setting": row.setting,
-                           "date": row.date.isoformat()})
+            values.append(
+                {
+                    "model": row.model,
+                    "model_id": model_id,
+                    "criterion": row.criterion,
+                    "value": row.value,
+                    "stderr": row.stderr,
+                    "n": row.n,
+                    "setting": row.setting,
+                    "date": row.date.isoformat(),
+                }
+            )
             if model_id is None:
                 unmatched.setdefault(row.model, [])
                 if path.name not in unmatched[row.model]:
                     unmatched[row.model].append(path.name)
                 continue
-            frames.append((model_id, row.criterion, row.value, row.setting, "independent", f"team ({path.name})",
-                           row.stderr, float(row.n) if row.n else math.nan, row.date, row.source, ""))
+            if row.criterion == LATENCY:
+                latency[model_id] = min(latency.get(model_id, math.inf), row.value)
+                continue
+            frames.append(
+                (
+                    model_id,
+                    row.criterion,
+                    row.value,
+                    row.setting,
+                    "independent",
+                    f"team ({path.name})",
+                    row.stderr,
+                    float(row.n) if row.n else math.nan,
+                    row.date,
+                    row.source,
+                    "",
+                )
+            )
             known = criteria.get(row.criterion)
             items = max(filter(None, [row.n, known.items if known else None]), default=None)
-            criteria[row.criterion] = Criterion(row.criterion, f"{row.criterion.removeprefix('team:')} (team)",
-                                                0.0, items, team=True)
+            criteria[row.criterion] = Criterion(
+                row.criterion, f"{row.criterion.removeprefix('team:')} (team)", 0.0, items, team=True
+            )
         files.append({"path": str(path), "sha256": _sha256(path), "format": fmt, "values": values})
     results = pd.DataFrame(frames, columns=RESULT_COLUMNS)
     if not results.empty:
         results["stderr"] = results["stderr"].astype(float)
-    return EvidenceBundle(results=results, criteria=criteria, files=files, unmatched=unmatched, notes=notes)
+    return EvidenceBundle(
+        results=results, criteria=criteria, files=files, unmatched=unmatched, notes=notes, latency=latency
+    )
 
 
 def bundle_from_record(record: dict[str, Any], catalog: Catalog) -> EvidenceBundle | None:
@@ -550,25 +674,39 @@ def bundle_from_record(record: dict[str, Any], catalog: Catalog) -> EvidenceBund
         return None
     rows = []
     criteria: dict[str, Criterion] = {}
+    latency: dict[str, float] = {}
     for item in files:
         for value in item.get("values", []):
-            if value.get("model_id") in catalog.by_id:
-                rows.append((value["model_id"], value["criterion"], value["value"], value["setting"], "independent",
-                             f"team ({Path(item['path']).name})", value.get("stderr"),
-                             float(value["n"]) if value.get("n") else math.nan,
-                             dt.date.fromisoformat(value["date"]), Path(item["path"]).name, "embedded in record"))
+            if value.get("model_id") in catalog.by_id and value["criterion"] == LATENCY:
+                latency[value["model_id"]] = min(latency.get(value["model_id"], math.inf), float(value["value"]))
+            elif value.get("model_id") in catalog.by_id:
+                rows.append(
+                    (
+                        value["model_id"],
+                        value["criterion"],
+                        value["value"],
+                        value["setting"],
+                        "independent",
+                        f"team ({Path(item['path']).name})",
+                        value.get("stderr"),
+                        float(value["n"]) if value.get("n") else math.nan,
+                        dt.date.fromisoformat(value["date"]),
+                        Path(item["path"]).name,
+                        "embedded in record",
+                    )
+                )
                 known = criteria.get(value["criterion"])
                 items = max(filter(None, [value.get("n"), known.items if known else None]), default=None)
-                criteria[value["criterion"]] = Criterion(value["criterion"],
-                                                         f"{value['criterion'].removeprefix('team:')} (team)",
-                                                         0.0, items, team=True)
+                criteria[value["criterion"]] = Criterion(
+                    value["criterion"], f"{value['criterion'].removeprefix('team:')} (team)", 0.0, items, team=True
+                )
     results = pd.DataFrame(rows, columns=RESULT_COLUMNS)
     if not results.empty:
         results["stderr"] = results["stderr"].astype(float)
-    return EvidenceBundle(results=results, criteria=criteria, files=files)
+    return EvidenceBundle(results=results, criteria=criteria, files=files, latency=latency)
 
 
-def with_default_weights(rubric, criteria: dict[str, Criterion]):
+def with_default_weights(rubric: Rubric, criteria: dict[str, Criterion]) -> Rubric:
     """A rubric that also weighs imported criteria it does not mention (weight 1)."""
     missing = {cid: 1.0 for cid in criteria if cid not in rubric.domain.weights}
     if not missing:

@@ -28,8 +28,17 @@ class CatalogFrames:
 
 
 RESULT_COLUMNS = [
-    "model_id", "bench", "value", "setting", "reported_by", "evaluator",
-    "stderr", "n", "as_of", "source", "note",
+    "model_id",
+    "bench",
+    "value",
+    "setting",
+    "reported_by",
+    "evaluator",
+    "stderr",
+    "n",
+    "as_of",
+    "source",
+    "note",
 ]
 
 
@@ -51,6 +60,7 @@ def build_frame(catalog: Catalog) -> CatalogFrames:
             "params_active_b": specs.params_active_b,
             "architecture": specs.architecture,
             "context_window": specs.context_window,
+            "weights_precision": specs.weights_precision,
             "hosted_api": entry.deployment.hosted_api,
             "self_hostable": entry.deployment.self_hostable,
             "license_id": entry.license.id,
@@ -65,11 +75,25 @@ def build_frame(catalog: Catalog) -> CatalogFrames:
             row[f"lvl_{dim}"] = getattr(entry.openness, dim).level.rank
         rows.append(row)
         for r in entry.benchmarks:
-            results.append((entry.id, r.id, r.value, r.setting, r.reported_by, r.evaluator,
-                            r.stderr, r.n, r.as_of, r.source, r.note))
+            results.append(
+                (
+                    entry.id,
+                    r.id,
+                    r.value,
+                    r.setting,
+                    r.reported_by,
+                    r.evaluator,
+                    r.stderr,
+                    r.n,
+                    r.as_of,
+                    r.source,
+                    r.note,
+                )
+            )
         for p in entry.prices:
-            prices.append((entry.id, p.provider, p.first_party, p.input_usd_per_mtok,
-                           p.output_usd_per_mtok, p.source, p.as_of))
+            prices.append(
+                (entry.id, p.provider, p.first_party, p.input_usd_per_mtok, p.output_usd_per_mtok, p.source, p.as_of)
+            )
     models = pd.DataFrame(rows).set_index("id")
     levels = models[[f"lvl_{d}" for d in DIMENSIONS]]
     models["openness_value"] = levels.mean(axis=1) / 3.0
@@ -77,14 +101,20 @@ def build_frame(catalog: Catalog) -> CatalogFrames:
     models["params_total_b"] = models["params_total_b"].astype(float)
     price_frame = pd.DataFrame(
         prices,
-        columns=["model_id", "price_provider", "price_first_party", "price_in", "price_out",
-                 "price_source", "price_as_of"],
+        columns=[
+            "model_id",
+            "price_provider",
+            "price_first_party",
+            "price_in",
+            "price_out",
+            "price_source",
+            "price_as_of",
+        ],
     )
     if not price_frame.empty:
         price_frame["_total"] = price_frame["price_in"] + price_frame["price_out"]
         price_frame = (
-            price_frame.sort_values(["model_id", "price_first_party", "_total"],
-                                    ascending=[True, False, True])
+            price_frame.sort_values(["model_id", "price_first_party", "_total"], ascending=[True, False, True])
             .drop_duplicates("model_id")
             .set_index("model_id")
             .drop(columns="_total")

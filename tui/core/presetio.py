@@ -24,10 +24,22 @@ from tui.core import paths
 from tui.core.errors import InputError
 from tui.core.presets import NAME_RE, PresetSource, _deep_merge, resolve, scan_folder
 from tui.core.rubric import LOCKABLE, Rubric
-from tui.core.schema import DIMENSIONS, LICENSE_LADDER
-from tui.core.tomlw import _scalar, dumps
+from tui.core.schema import DIMENSIONS
 
 WHERE = ("project", "user")
+
+
+def _scalar(value: Any) -> str:
+    """A TOML value as one line (tables inline)."""
+    import tomlkit
+
+    if isinstance(value, dict):
+        table = tomlkit.inline_table()
+        table.update(value)
+        return str(table.as_string())
+    return str(tomlkit.item(value).as_string())
+
+
 SCHEMA_FILE = "rubric.schema.json"
 
 
@@ -73,61 +85,32 @@ def _check_folder(folder: Path, preset_id: str, path: Path, where: str) -> None:
         return  # a broken neighbour is reported when it is used, not here
     other = existing.get(preset_id)
     if other is not None and other.path.resolve() != path.resolve():
-        raise InputError(f"preset id {preset_id!r} is already used by {other.path.name} in this folder",
-                         path=other.path)
+        raise InputError(
+            f"preset id {preset_id!r} is already used by {other.path.name} in this folder", path=other.path
+        )
 
 
 def _write(path: Path, text: str, *, overwrite: bool) -> None:
     try:
         paths.atomic_write(path, text, exclusive=not overwrite)
     except FileExistsError:
-        raise InputError("file exists; it is never overwritten (choose another name or remove it)",
-                         path=path) from None
+        raise InputError("file exists; it is never overwritten (choose another name or remove it)", path=path) from None
     except OSError as exc:
         raise InputError(f"cannot write preset ({exc.strerror or exc})", path=path) from None
 
 
 # ------------------------------------------------------------------ template
 
-_HINTS: dict[str, dict[str, str]] = {
-    "openness": {
-        "min_levels": "per dimension: opaque < described < inspectable < open; a dimension left out accepts any level",
-        "license_classes": "any of " + ", ".join(c.value for c in LICENSE_LADDER),
-        "min_mof_class": "Model Openness Framework: I (most open), II or III",
-    },
-    "baselines": {
-        "mode": "strict compares the score; lenient passes a score whose 95% interval reaches the floor",
-        "thresholds": "benchmark id -> minimum score, 0-100 (see: shortlist catalog list)",
-        "prefer": "independent or developer: which result counts when both exist",
-    },
-    "domain": {
-        "profiles": "use-case labels, for the record only",
-        "weights": "benchmark id -> relative weight in the ranking",
-        "cost_weight": "weight of low monthly cost",
-        "openness_weight": "weight of overall openness",
-        "evidence_thresholds": "criterion id from --evidence -> minimum score, e.g. { support_eval = 70 }",
-    },
-    "practical": {
-        "monthly_input_tokens": "expected volume, for the cost estimate",
-        "monthly_output_tokens": "",
-        "max_input_usd_per_mtok": "USD per million input tokens",
-        "max_output_usd_per_mtok": "USD per million output tokens",
-        "max_monthly_cost_usd": "hard cap on the monthly bill",
-        "min_context": "tokens",
-        "deployment": "api, self-host or either",
-        "gpu_memory_gb": "GPU memory available for self-hosting",
-        "quantisation_bits": "16, 8 or 4: precision assumed by the memory estimate",
-        "max_ttft_s": "maximum time to first token, where measured",
-        "cost_bound_usd": "monthly cost at which the cost value reaches 0",
-    },
-    "policy": {
-        "missing_data": "warn, exclude or fail: what an unknown value does",
-        "stale_after_days": "results older than this are flagged",
-        "shortlist_size": "1-100",
-        "near_miss_margin": "a single failure within this fraction is a near miss",
-        "warn_self_reported": "flag scores only the developer reported",
-    },
-}
+
+def _hint(section: str, key: str) -> str:
+    """The field's help text from its docstring (the same text the wizard shows)."""
+    from tui.core.fields import field_spec
+    from tui.core.rubric import Rubric
+
+    model = Rubric.model_fields[section].annotation
+    spec = field_spec(model, key)  # type: ignore[arg-type]
+    return f"{spec.label}: {spec.help}" if spec.help else spec.label
+
 
 _EXAMPLES: dict[str, Any] = {
     "openness.min_levels": {"weights": "inspectable", "license": "inspectable"},
@@ -185,7 +168,7 @@ def template_text(name: str, base: str, base_rubric: Rubric, schema_ref: str | N
         lines += ["", f"# {title}", f"# [{section}]"]
         for key, value in data[section].items():
             shown, own = _example_value(section, key, value)
-            hint = _HINTS.get(section, {}).get(key, "")
+            hint = _hint(section, key)
             note = "" if own else f"an example: {base} sets none"
             comment = "; ".join(part for part in (hint, note) if part)
             text = "<unset>" if shown is None else _scalar(shown)
@@ -200,7 +183,7 @@ def template_text(name: str, base: str, base_rubric: Rubric, schema_ref: str | N
     ]
     lockable = sorted(LOCKABLE)
     for start in range(0, len(lockable), 3):
-        lines.append("#   " + ", ".join(lockable[start:start + 3]))
+        lines.append("#   " + ", ".join(lockable[start : start + 3]))
     lines += [
         "# [[locks]]",
         '# field = "openness.license_classes"',
@@ -267,11 +250,14 @@ def _fit_to_parent(data: dict[str, Any], rubric: Rubric) -> tuple[dict[str, Any]
     try:
         parent = resolve(parent_name)
     except InputError as exc:
-        return {k: v for k, v in data.items() if k != "extends"}, f"its parent {parent_name!r} does not resolve ({exc.detail})"
+        return {
+            k: v for k, v in data.items() if k != "extends"
+        }, f"its parent {parent_name!r} does not resolve ({exc.detail})"
     ancestors = [ref.rsplit("@", 1)[0] for ref in parent.chain]
     if rubric.id in ancestors:
-        raise InputError(f"preset {rubric.id!r} would extend itself through {' -> '.join(ancestors)}; "
-                         "give it another id")
+        raise InputError(
+            f"preset {rubric.id!r} would extend itself through {' -> '.join(ancestors)}; give it another id"
+        )
     base = parent.rubric.model_dump(mode="json", by_alias=True)
     weights = data.setdefault("domain", {}).setdefault("weights", {})
     for key in base["domain"]["weights"]:
@@ -281,8 +267,10 @@ def _fit_to_parent(data: dict[str, Any], rubric: Rubric) -> tuple[dict[str, Any]
     sections = ("openness", "baselines", "domain", "practical", "policy")
     if all(_drop_none(merged.get(s)) == data.get(s) for s in sections):
         return data, None
-    return ({k: v for k, v in data.items() if k != "extends"},
-            f"it removes settings its parent {parent_name!r} has, which a preset that extends it cannot do")
+    return (
+        {k: v for k, v in data.items() if k != "extends"},
+        f"it removes settings its parent {parent_name!r} has, which a preset that extends it cannot do",
+    )
 
 
 def save_preset(rubric: Rubric, where: str, *, overwrite: bool = False) -> Path:
@@ -321,5 +309,7 @@ def save_preset(rubric: Rubric, where: str, *, overwrite: bool = False) -> Path:
         header.append(f"# Saved without 'extends': {standalone}.")
     elif data.get("extends"):
         header.append(f"# It extends {data['extends']!r}, whose locks still apply.")
-    _write(path, "\n".join(header) + "\n" + dumps(data), overwrite=overwrite)
+    import tomlkit
+
+    _write(path, "\n".join(header) + "\n" + tomlkit.dumps(data), overwrite=overwrite)
     return path

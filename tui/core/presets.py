@@ -15,6 +15,7 @@ carries a warning, and ``shortlist rubric list`` shows what shadows what.
 from __future__ import annotations
 
 import copy
+import difflib
 import os
 import re
 from dataclasses import dataclass, field
@@ -62,6 +63,8 @@ class ResolvedRubric:
     origin: str
     locks: tuple[Lock, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    lock_values: dict[str, Any] = field(default_factory=dict)
+    """Locked field -> its value in the preset that locked it: the loosest value allowed."""
 
     @property
     def locked_fields(self) -> dict[str, Lock]:
@@ -98,53 +101,91 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-def scan_folder(source: PresetSource) -> dict[str, PresetFile]:
-    """Every preset in one folder, keyed by id; a duplicate id is an error."""
+def scan_folder(source: PresetSource, problems: list[str] | None = None) -> dict[str, PresetFile]:
+    """Every readable preset in one folder, keyed by id.
+
+    A file that cannot be read, does not parse, links outside the folder or repeats an id
+    is skipped and described in ``problems`` (one line each): one broken file never
+    blocks the other presets. Without ``problems`` the first such file raises instead.
+    """
     found: dict[str, PresetFile] = {}
-    if not source.folder.is_dir():
+    try:
+        if not source.folder.is_dir():
+            return found
+        paths = sorted(source.folder.glob("*.toml"))
+    except OSError as exc:
+        _problem(problems, InputError(f"cannot list presets ({exc.strerror})", path=source.folder))
         return found
-    for path in sorted(source.folder.glob("*.toml")):
-        if not _inside(path, source.folder):
-            raise InputError("preset is a link that points outside its folder", path=path)
-        data = read_toml(path)
-        preset_id = data.get("id")
-        if not isinstance(preset_id, str):
-            raise InputError("missing required field 'id'", path=path)
-        if preset_id in found:
-            raise InputError(
-                f"duplicate preset id {preset_id!r} (also in {found[preset_id].path.name})",
-                path=path,
+    for path in paths:
+        try:
+            preset = _read_preset_header(path, source)
+        except InputError as exc:
+            _problem(problems, exc)
+            continue
+        if preset.id in found:
+            _problem(
+                problems,
+                InputError(
+                    f"duplicate preset id {preset.id!r} (also in {found[preset.id].path.name}); this file is ignored",
+                    path=path,
+                ),
             )
-        found[preset_id] = PresetFile(
-            id=preset_id,
-            version=str(data.get("version", "?")),
-            name=str(data.get("name", "")),
-            description=str(data.get("description", "")),
-            path=path,
-            origin=source.origin,
-            extends=data.get("extends"),
-        )
+            continue
+        found[preset.id] = preset
     return found
 
 
-def list_presets(cwd: Path | None = None) -> list[PresetFile]:
-    """Every preset on the search path; later duplicates are listed as shadowed."""
+def _problem(problems: list[str] | None, exc: InputError) -> None:
+    if problems is None:
+        raise exc
+    problems.append(f"{exc}; skipped")
+
+
+def _read_preset_header(path: Path, source: PresetSource) -> PresetFile:
+    if not _inside(path, source.folder):
+        raise InputError("preset is a link that points outside its folder", path=path)
+    data = read_toml(path)
+    preset_id = data.get("id")
+    if not isinstance(preset_id, str):
+        raise InputError("missing required field 'id'", path=path)
+    extends = data.get("extends")
+    return PresetFile(
+        id=preset_id,
+        version=str(data.get("version", "?")),
+        name=str(data.get("name", "")),
+        description=str(data.get("description", "")),
+        path=path,
+        origin=source.origin,
+        extends=extends if isinstance(extends, str) else None,
+    )
+
+
+def list_presets(cwd: Path | None = None, *, with_problems: bool = False) -> Any:
+    """Every preset on the search path; later duplicates are listed as shadowed.
+
+    With ``with_problems`` returns (presets, problem lines) and skips broken files;
+    without, a broken file raises.
+    """
+    problems: list[str] = []
     winners: dict[str, PresetFile] = {}
     shadowed: dict[str, list[str]] = {}
     out: list[PresetFile] = []
     for source in search_path(cwd):
-        for preset in scan_folder(source).values():
+        for preset in scan_folder(source, problems).values():
             if preset.id in winners:
                 shadowed.setdefault(preset.id, []).append(f"{preset.origin}:{preset.path}")
-                out.append(preset)
             else:
                 winners[preset.id] = preset
-                out.append(preset)
+            out.append(preset)
     result = []
     for preset in out:
         if winners[preset.id] is preset and preset.id in shadowed:
             preset = PresetFile(**{**preset.__dict__, "shadows": tuple(shadowed[preset.id])})
         result.append(preset)
+    if with_problems:
+        return result, problems
+    if problems:
+        raise InputError(problems[0].removesuffix("; skipped"))
     return result
 
 
@@ -154,16 +195,19 @@ def _find_by_name(name: str, cwd: Path | None) -> tuple[PresetFile, list[PresetF
             f"preset name {name!r} is not a plain name (letters, digits, '.', '_', '-'); "
             "give a path to a .toml file instead"
         )
-    matches = [
-        preset
-        for source in search_path(cwd)
-        for preset in scan_folder(source).values()
-        if preset.id == name
-    ]
+    problems: list[str] = []
+    matches = []
+    broken: list[str] = []
+    for source in search_path(cwd):
+        before = len(problems)
+        found = scan_folder(source, problems)
+        if name in found:
+            matches.append(found[name])
+        broken += [line for line in problems[before:] if f"/{name}.toml" in line or f"\\{name}.toml" in line]
     if not matches:
-        available = sorted({p.id for p in list_presets(cwd)})
-        import difflib
-
+        if broken:  # the preset the user named is the broken one: say why
+            raise InputError(broken[0].removesuffix("; skipped"))
+        available = sorted({p.id for p in list_presets(cwd, with_problems=True)[0]})
         close = difflib.get_close_matches(name, available, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else f"; available: {', '.join(available)}"
         raise InputError(f"no rubric preset named {name!r}{hint}")
@@ -207,7 +251,7 @@ def resolve(spec: str, cwd: Path | None = None, overrides: dict[str, Any] | None
     as_path = Path(spec).expanduser()
     if spec.endswith(".toml") or os.sep in spec or "/" in spec:
         if not as_path.is_absolute():
-            as_path = (cwd / as_path)
+            as_path = cwd / as_path
         if not as_path.is_file():
             raise InputError("rubric file not found", path=as_path)
         leaf_path, origin = as_path, "file"
@@ -216,8 +260,7 @@ def resolve(spec: str, cwd: Path | None = None, overrides: dict[str, Any] | None
         leaf_path, origin = found.path, found.origin
         for other in shadowed:
             warnings.append(
-                f"preset {spec!r} from {found.origin} ({found.path}) shadows the one in "
-                f"{other.origin} ({other.path})"
+                f"preset {spec!r} from {found.origin} ({found.path}) shadows the one in {other.origin} ({other.path})"
             )
 
     chain_files: list[tuple[dict[str, Any], Path]] = []
@@ -249,62 +292,128 @@ def resolve(spec: str, cwd: Path | None = None, overrides: dict[str, Any] | None
         path = parent_file.path
 
     merged: dict[str, Any] = {}
-    locks: dict[str, Lock] = {}
+    locks: dict[str, tuple[Lock, Any]] = {}
+    """field -> (the lock, the field's value in the preset that declared it)."""
     for data, file_path in reversed(chain_files):
-        body = {k: v for k, v in data.items() if k != "locks"}
-        after = copy.deepcopy(merged)
-        _deep_merge(after, body)
-        for dotted, lock in locks.items():
-            if get_field(data, dotted) is not None and loosens(dotted, get_field(merged, dotted), get_field(after, dotted)):
-                raise InputError(
-                    f"{dotted} is locked by {lock.owner} ({lock.reason}); this preset may "
-                    "tighten it but not loosen it",
-                    path=file_path,
-                )
-        merged = after
+        _deep_merge(merged, {k: v for k, v in data.items() if k != "locks"})
+        _check_locks(
+            locks,
+            merged,
+            lambda dotted, lock, file_path=file_path: InputError(
+                f"{dotted} is locked by {lock.owner} ({lock.reason}); this preset may tighten it but not loosen it",
+                path=file_path,
+            ),
+        )
         for lock_data in data.get("locks", []) or []:
             lock = Lock.model_validate(lock_data)
-            locks.setdefault(lock.field, lock)
+            if lock.field not in locks:
+                locks[lock.field] = (lock, copy.deepcopy(get_field(_effective(merged), lock.field)))
+    if get_field(merged, "policy.missing_in_ranking") == "renormalise":
+        warnings.append(
+            "policy.missing_in_ranking = 'renormalise' is retired: it ranked a model only on what it "
+            "reported, which rewarded leaving out hard benchmarks. Missing scores are now estimated; "
+            "remove the line (or use 'bottom')"
+        )
     leaf_data, _ = chain_files[0]
     merged["id"] = leaf_data["id"]
     merged["version"] = leaf_data["version"]
     merged["extends"] = leaf_data.get("extends")
     for key in ("name", "description"):
         merged[key] = leaf_data.get(key, merged.get(key, ""))
-    merged["locks"] = [lock.model_dump() for lock in locks.values()]
-
-    if overrides:
-        for dotted, value in overrides.items():
-            if dotted in locks and loosens(dotted, get_field(merged, dotted), value):
-                lock = locks[dotted]
-                raise InputError(
-                    f"--set {dotted}: locked by {lock.owner} ({lock.reason}); it can be "
-                    "tightened but not loosened"
-                )
-            _set_field(merged, dotted, value)
-
+    merged["locks"] = [lock.model_dump() for lock, _ in locks.values()]
     rubric: Rubric = validate_file(Rubric, merged, leaf_path)
-    chain = tuple(f"{d['id']}@{d['version']}" for d, _ in chain_files)
+
+    for dotted, value in (overrides or {}).items():
+        shown = f"--set {dotted}={_show(value)}"
+        _set_field(merged, dotted, value, shown)
+        _check_locks(
+            locks,
+            merged,
+            lambda field, lock, shown=shown: InputError(
+                f"{shown}: loosens {field}, which is locked by {lock.owner} ({lock.reason}); it can be tightened but "
+                "not loosened"
+            ),
+        )
+        rubric = _validate_override(merged, shown)
+    refs = tuple(f"{d['id']}@{d['version']}" for d, _ in chain_files)
     return ResolvedRubric(
         rubric=rubric,
-        chain=chain,
+        chain=refs,
         path=leaf_path,
         origin=origin,
-        locks=tuple(locks.values()),
+        locks=tuple(lock for lock, _ in locks.values()),
         warnings=tuple(warnings),
+        lock_values={f: copy.deepcopy(v) for f, (_, v) in locks.items()},
     )
 
 
-def _set_field(data: dict[str, Any], dotted: str, value: Any) -> None:
+def _defaults() -> dict[str, Any]:
+    """Every section of a rubric at its default values."""
+    from tui.core.rubric import Baselines, Domain, OpennessPolicy, Policy, Practical
+
+    return {
+        "openness": OpennessPolicy().model_dump(mode="json"),
+        "baselines": Baselines().model_dump(mode="json"),
+        "domain": Domain().model_dump(mode="json"),
+        "practical": Practical().model_dump(mode="json"),
+        "policy": Policy().model_dump(mode="json"),
+    }
+
+
+def _effective(merged: dict[str, Any]) -> dict[str, Any]:
+    """The merged body with defaults filled in: what each field means once the rubric is read."""
+    out = _defaults()
+    for key, value in merged.items():
+        if key in out and isinstance(value, dict):
+            _deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _check_locks(locks: dict[str, tuple[Lock, Any]], merged: dict[str, Any], error: Any) -> None:
+    """Raise ``error(field, lock)`` when the merged rubric loosens any locked field."""
+    if not locks:
+        return
+    effective = _effective(merged)
+    for dotted, (lock, baseline) in locks.items():
+        try:
+            looser = loosens(dotted, baseline, get_field(effective, dotted))
+        except (TypeError, ValueError, KeyError, AttributeError):
+            looser = True  # a value of the wrong shape is caught by validation; never let it pass a lock
+        if looser:
+            raise error(dotted, lock)
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _validate_override(merged: dict[str, Any], shown: str) -> Rubric:
+    from pydantic import ValidationError
+
+    from tui.core.errors import explain_validation_error
+
+    try:
+        return Rubric.model_validate(merged)
+    except ValidationError as exc:
+        raise InputError(f"{shown}: {explain_validation_error(exc, Rubric, None).detail}") from None
+
+
+def _set_field(data: dict[str, Any], dotted: str, value: Any, shown: str) -> None:
     parts = dotted.split(".")
+    if dotted in {"id", "version", "extends", "locks", "schema_version"} or not all(parts):
+        raise InputError(f"{shown}: {dotted or 'an empty field'} cannot be set from the command line")
     node = data
     for part in parts[:-1]:
         node = node.setdefault(part, {})
         if not isinstance(node, dict):
-            raise InputError(f"--set {dotted}: {part} is not a table")
+            raise InputError(f"{shown}: {part} is not a table")
     node[parts[-1]] = value
 
 
 def rubric_from_dict(data: dict[str, Any], source: str = "record") -> Rubric:
     """Validate a fully resolved rubric stored in a record or a draft."""
-    return validate_file(Rubric, data, Path(source))
+    rubric: Rubric = validate_file(Rubric, data, Path(source))
+    return rubric

@@ -51,7 +51,6 @@ from typing import TYPE_CHECKING, Any
 from tui.core.clock import today as _today
 from tui.core.errors import InputError, read_toml
 from tui.core.paths import atomic_write
-from tui.core.tomlw import dumps
 
 if TYPE_CHECKING:
     from tui.core.catalog import Catalog
@@ -87,8 +86,7 @@ _MODELS_DEV_URL = re.compile(
     r"^https?://github\.com/(?:anomalyco|sst)/models\.dev/blob/[^/]+/(?P<path>(?:providers|models)/\S+\.toml)$"
 )
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_SPEC_FIELDS = (("context_window", "context", "context window"),
-                ("max_output_tokens", "output", "max output tokens"))
+_SPEC_FIELDS = (("context_window", "context", "context window"), ("max_output_tokens", "output", "max output tokens"))
 
 
 @dataclass(frozen=True)
@@ -114,9 +112,7 @@ class ModelsDev:
         if not src.is_dir():
             raise InputError("is a file, expected a models.dev checkout folder", path=src)
         if not (src / "providers").is_dir():
-            raise InputError(
-                "not a models.dev checkout: expected providers/<provider>/models/*.toml", path=src
-            )
+            raise InputError("not a models.dev checkout: expected providers/<provider>/models/*.toml", path=src)
         self.src = src.resolve()
         self.today = today
         self._index: dict[str, dict[str, list[Path]]] = {}
@@ -345,7 +341,7 @@ def refresh_from_models_dev(catalog: Catalog, src: Path, out: Path, today: dt.da
         for index in first_party:
             price = entry.prices[index]
             path = dev.cited(price.source)
-            if path is None or "providers" != Path(dev.relative(path)).parts[0]:
+            if path is None or Path(dev.relative(path)).parts[0] != "providers":
                 folder = PROVIDER_FOLDERS.get(price.provider.strip().lower())
                 path = dev.find(folder, _names(entry)) if folder else None
             if path is None:
@@ -366,19 +362,28 @@ def refresh_from_models_dev(catalog: Catalog, src: Path, out: Path, today: dt.da
                 continue
             if (new_in, new_out) == (price.input_usd_per_mtok, price.output_usd_per_mtok):
                 continue
-            for label, old, new in (("input", price.input_usd_per_mtok, new_in),
-                                    ("output", price.output_usd_per_mtok, new_out)):
+            for label, old, new in (
+                ("input", price.input_usd_per_mtok, new_in),
+                ("output", price.output_usd_per_mtok, new_out),
+            ):
                 if old != new:
                     entry_lines.append(f"{entry.id}: {label} price {old!r} -> {new!r} USD/M tokens ({rel})")
             as_of, said = dev.as_of(cost_file, dev.dated(cost_file))
-            note = (f"Refreshed from models.dev [cost] input/output (USD per 1M tokens) by shortlist "
-                    f"catalog refresh; as_of is {said}.")
+            note = (
+                f"Refreshed from models.dev [cost] input/output (USD per 1M tokens) by shortlist "
+                f"catalog refresh; as_of is {said}."
+            )
             if cost.get("tiers") or any(k.startswith("context_over_") for k in cost):
                 note += " models.dev also lists a higher price above a context size; this is the base price."
             if price.note:
                 note += f" Previous note: {price.note}"
-            prices[index].update(input_usd_per_mtok=new_in, output_usd_per_mtok=new_out,
-                                 source=dev.url(cost_file), as_of=as_of, note=note)
+            prices[index].update(
+                input_usd_per_mtok=new_in,
+                output_usd_per_mtok=new_out,
+                source=dev.url(cost_file),
+                as_of=as_of,
+                note=note,
+            )
             price_changed = True
 
         specs: dict[str, Any] = {}
@@ -396,15 +401,15 @@ def refresh_from_models_dev(catalog: Catalog, src: Path, out: Path, today: dt.da
             entry_matched = True
             model = dev.load(path)
             limit_file = model.limit_file or path
-            new = _tokens(dev.table(model, "limit", limit_file), key, limit_file)
-            if new is None or new == current:
+            tokens = _tokens(dev.table(model, "limit", limit_file), key, limit_file)
+            if tokens is None or tokens == current:
                 continue
             rel = dev.relative(limit_file)
-            entry_lines.append(f"{entry.id}: {label} {_fmt_tokens(current)} -> {new} tokens ({rel})")
+            entry_lines.append(f"{entry.id}: {label} {_fmt_tokens(current)} -> {tokens} tokens ({rel})")
             as_of, _said = dev.as_of(limit_file, dev.dated(limit_file))
-            specs[field] = new
+            specs[field] = tokens
             specs.setdefault("field_sources", {})[field] = dev.url(limit_file)
-            spec_notes.append(f"{field} {new} from models.dev {rel} (as of {as_of.isoformat()})")
+            spec_notes.append(f"{field} {tokens} from models.dev {rel} (as of {as_of.isoformat()})")
 
         if entry_matched:
             matched += 1
@@ -435,8 +440,10 @@ def refresh_from_models_dev(catalog: Catalog, src: Path, out: Path, today: dt.da
     if not_checked:
         lines.append(f"not checked: {not_checked} entries have no first-party price and no models.dev source")
     if pending:
-        lines.append(f"wrote {len(pending)} overlay file(s) to {out / 'models'} "
-                     f"({matched} entries matched); load it with --catalog-overlay {out}")
+        lines.append(
+            f"wrote {len(pending)} overlay file(s) to {out / 'models'} "
+            f"({matched} entries matched); load it with --catalog-overlay {out}"
+        )
     elif lines:
         lines.append(f"no changes: prices and limits of the {matched} matched entries match models.dev")
     return lines
@@ -460,6 +467,10 @@ def _overlay_text(target: Path, overlay: dict[str, Any], dev: ModelsDev) -> str:
                 else:
                     specs[key] = value
         overlay = {"id": overlay["id"], **{k: v for k, v in existing.items() if k != "id"}}
-    header = (f"# Overlay written by `shortlist catalog refresh` from models.dev ({dev.url_base}).\n"
-              "# Load it with --catalog-overlay; review the values before relying on them.\n")
-    return header + dumps(overlay)
+    header = (
+        f"# Overlay written by `shortlist catalog refresh` from models.dev ({dev.url_base}).\n"
+        "# Load it with --catalog-overlay; review the values before relying on them.\n"
+    )
+    import tomlkit
+
+    return header + tomlkit.dumps(overlay)

@@ -8,7 +8,7 @@ Unknown values are ``None`` and are shown as unknown; a value is never 0 for "un
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -24,13 +24,13 @@ Score = Annotated[float, Field(ge=0, le=100, description="A score on a 0-100 sca
 class Strict(BaseModel):
     """Base for every schema: unknown keys are errors, instances are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, use_attribute_docstrings=True)
 
 
 # --------------------------------------------------------------------------- openness
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     """How open one dimension of a model release is, from least to most open."""
 
     opaque = "opaque"
@@ -58,7 +58,7 @@ DIMENSIONS = (
 """The seven openness dimensions, in the order the wizard shows them."""
 
 
-class LicenseClass(str, Enum):
+class LicenseClass(StrEnum):
     """The licence ladder, most permissive first."""
 
     osi_open = "osi-open"
@@ -130,7 +130,13 @@ WeightsPrecision = Literal["fp32", "bf16", "fp16", "fp8", "int8", "mxfp4", "int4
 """The number format a model's weights are released in."""
 
 PRECISION_BITS: dict[str, float] = {
-    "fp32": 32.0, "bf16": 16.0, "fp16": 16.0, "fp8": 8.0, "int8": 8.0, "mxfp4": 4.25, "int4": 4.0,
+    "fp32": 32.0,
+    "bf16": 16.0,
+    "fp16": 16.0,
+    "fp8": 8.0,
+    "int8": 8.0,
+    "mxfp4": 4.25,
+    "int4": 4.0,
 }
 """Bits per parameter of each weight format (MXFP4: 4-bit values plus one 8-bit scale per 32)."""
 
@@ -168,8 +174,16 @@ class Specs(Strict):
     @field_validator("field_sources")
     @classmethod
     def _known_fields(cls, value: dict[str, str]) -> dict[str, str]:
-        allowed = {"release_date", "params_total_b", "params_active_b", "architecture",
-                   "context_window", "max_output_tokens", "modalities", "weights_precision"}
+        allowed = {
+            "release_date",
+            "params_total_b",
+            "params_active_b",
+            "architecture",
+            "context_window",
+            "max_output_tokens",
+            "modalities",
+            "weights_precision",
+        }
         for key in value:
             if key not in allowed:
                 raise ValueError(f"field_sources names unknown field {key!r}")
@@ -241,9 +255,7 @@ class CatalogEntry(Strict):
     prices: list[Price] = Field(default_factory=list)
     latency: list[Latency] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
-    overridden: list[str] = Field(
-        default_factory=list, description="Set by the loader: fields an overlay replaced."
-    )
+    overridden: list[str] = Field(default_factory=list, description="Set by the loader: fields an overlay replaced.")
 
     @model_validator(mode="after")
     def _no_duplicate_results(self) -> CatalogEntry:
@@ -252,8 +264,7 @@ class CatalogEntry(Strict):
             key = (result.id, result.setting, result.reported_by, result.source)
             if key in seen:
                 raise ValueError(
-                    f"benchmark {result.id!r} ({result.setting}, {result.reported_by}, {result.source}) "
-                    "is listed twice"
+                    f"benchmark {result.id!r} ({result.setting}, {result.reported_by}, {result.source}) is listed twice"
                 )
             seen.add(key)
         return self
@@ -275,9 +286,7 @@ class BenchmarkInfo(Strict):
 
     id: Slug
     name: str
-    category: Literal[
-        "knowledge", "coding", "maths", "truthfulness", "reasoning", "instruction", "agentic", "general"
-    ]
+    category: Literal["knowledge", "coding", "maths", "truthfulness", "reasoning", "instruction", "agentic", "general"]
     measures: str
     items: int = Field(gt=0, description="Number of scored items in the evaluation split.")
     metric: str

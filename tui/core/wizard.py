@@ -2,45 +2,60 @@
 
 The Textual layer keeps a :class:`WizardState` and replaces it on every edit; nothing in
 here knows about widgets. Autosave writes the state as JSON (atomically) to the user data
-folder, so a crash or a kill loses nothing the user typed.
+folder, so a crash or a kill loses nothing the user typed. A draft that cannot be read
+back (corrupt, unreadable, invalid, or written by a newer shortlist) is moved aside, never
+deleted, and the start screen says so.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import json
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from tui.core.errors import InputError, explain_validation_error
 from tui.core.paths import atomic_write, draft_path
-from tui.core.rubric import Lock, Rubric, loosens
+from tui.core.rubric import Lock, Rubric, get_field, loosens
+
+if TYPE_CHECKING:
+    from tui.core.presets import ResolvedRubric
 
 STEP_NAMES = ("openness", "baselines", "domain", "practical", "shortlist")
 STEP_LABELS = ("Openness", "Baselines", "Domain", "Practical", "Shortlist")
-DRAFT_VERSION = 1
+DRAFT_VERSION = 2
+MAX_DRAFT_BYTES = 4 * 1024 * 1024
 
 PROFILES: dict[str, dict[str, float]] = {
-    "coding": {"humaneval": 2.0, "swe_bench_verified": 2.0, "mmlu_pro": 0.5},
-    "maths and reasoning": {"gsm8k": 1.0, "math_lvl5": 1.5, "gpqa_diamond": 1.5, "bbh": 1.0},
-    "knowledge QA": {"mmlu": 1.0, "mmlu_pro": 1.5, "gpqa_diamond": 1.0},
-    "factuality-critical": {"truthfulqa": 2.0, "mmlu_pro": 1.0, "gpqa_diamond": 0.5},
+    "coding": {"humaneval": 1.0, "swe_bench_verified": 2.0, "aider_polyglot": 1.5, "livecodebench": 1.0},
+    "maths and reasoning": {"math_lvl5": 1.5, "gpqa_diamond": 1.5, "otis_mock_aime": 1.5, "gsm8k": 0.5, "bbh": 0.5},
+    "knowledge QA": {"mmlu_pro": 1.5, "gpqa_diamond": 1.0, "mmlu": 0.5},
+    "factuality-critical": {"simpleqa": 2.0, "truthfulqa": 1.0, "mmlu_pro": 1.0},
     "instruction following": {"ifeval": 2.0},
-    "agents": {"swe_bench_verified": 2.0, "ifeval": 1.0, "gpqa_diamond": 0.5},
+    "agents": {"swe_bench_verified": 2.0, "terminal_bench": 2.0, "ifeval": 1.0},
 }
-"""Use-case profiles: each sets benchmark weights; weights stay editable afterwards."""
+"""Use-case profiles: each sets benchmark weights; weights stay editable afterwards.
+
+Benchmarks a catalogue does not carry are left out when a profile is applied."""
 
 
-def profile_weights(profiles: list[str]) -> dict[str, float]:
-    """The summed benchmark weights of the selected profiles."""
+class LockedError(InputError):
+    """An edit would loosen a field a preset locked."""
+
+
+def profile_weights(profiles: list[str], known: set[str] | None = None) -> dict[str, float]:
+    """The summed benchmark weights of the selected profiles (only ``known`` benchmarks)."""
     out: dict[str, float] = {}
     for name in profiles:
         for bench, weight in PROFILES[name].items():
-            out[bench] = out.get(bench, 0.0) + weight
+            if known is None or bench in known:
+                out[bench] = out.get(bench, 0.0) + weight
     return out
 
 
@@ -66,11 +81,34 @@ class WizardState:
     preset_ref: str | None = None
     chain: tuple[str, ...] = ()
     locks: tuple[Lock, ...] = ()
+    lock_values: dict[str, Any] = field(default_factory=dict)
+    """Locked field -> the loosest value the lock allows (the locking preset's value)."""
+    warnings: tuple[str, ...] = ()
+    """Warnings from resolving the preset (shadowing, retired settings)."""
     step: int = 0
     evidence: tuple[str, ...] = ()
+    aliases: str | None = None
     saved_at: str = ""
     problems: dict[str, str] = field(default_factory=dict)
-    """Field -> message, for inputs whose text does not validate yet."""
+    """Field -> message, for inputs whose text does not validate (or is locked) yet."""
+
+    @classmethod
+    def start(cls, resolved: ResolvedRubric) -> WizardState:
+        """A new decision from a resolved preset."""
+        return cls(
+            rubric=resolved.rubric,
+            preset_ref=resolved.rubric.ref,
+            chain=resolved.chain,
+            locks=resolved.locks,
+            lock_values=dict(resolved.lock_values),
+            warnings=resolved.warnings,
+        )
+
+    def resolved(self) -> ResolvedRubric:
+        """The state's rubric as a resolution: what the use-case layer evaluates and records."""
+        from tui.core.workflow import resolved_for
+
+        return resolved_for(self.rubric, self.chain, self.locks, self.warnings)
 
     @property
     def step_name(self) -> str:
@@ -82,14 +120,18 @@ class WizardState:
         return next((lock for lock in self.locks if lock.field == dotted), None)
 
     def with_field(self, dotted: str, value: Any) -> WizardState:
-        """A new state with one rubric field changed; raises InputError if invalid or locked-loosening."""
-        lock = self.locked(dotted)
+        """A new state with one rubric field changed.
+
+        Raises LockedError when the value would loosen a locked field (checked against the
+        locking preset's value, so tightening in several keystrokes works), InputError when
+        the rubric would not validate.
+        """
         data = self.rubric.model_dump(mode="json", by_alias=True)
-        if lock is not None:
-            current = _get(data, dotted)
-            if loosens(dotted, current, value):
-                raise InputError(f"locked by {lock.owner}: {lock.reason}")
         new = set_field(data, dotted, value)
+        for lock in self.locks:
+            baseline = self.lock_values.get(lock.field, get_field(data, lock.field))
+            if loosens(lock.field, baseline, get_field(new, lock.field)):
+                raise LockedError(f"locked by {lock.owner}: {lock.reason} (may be tightened, not loosened)")
         try:
             rubric = Rubric.model_validate(new)
         except ValidationError as exc:
@@ -109,9 +151,15 @@ class WizardState:
     def step_problems(self, step: int | None = None) -> list[str]:
         """Problems that block leaving the given step."""
         name = STEP_NAMES[self.step if step is None else step]
-        prefix = {"openness": "openness.", "baselines": "baselines.", "domain": "domain.",
-                  "practical": "practical."}.get(name, "~")
-        return [f"{k.rsplit('.', 1)[-1].replace('_', ' ')}: {v}" for k, v in self.problems.items() if k.startswith(prefix)]
+        prefix = {
+            "openness": "openness.",
+            "baselines": "baselines.",
+            "domain": "domain.",
+            "practical": "practical.",
+        }.get(name, "~")
+        return [
+            f"{k.rsplit('.', 1)[-1].replace('_', ' ')}: {v}" for k, v in self.problems.items() if k.startswith(prefix)
+        ]
 
     def go(self, step: int) -> WizardState:
         """Move to a step (0-4)."""
@@ -120,46 +168,76 @@ class WizardState:
     # ---------------------------------------------------------------- autosave
 
     def to_json(self) -> str:
-        """The autosave document."""
-        return json.dumps({
-            "draft_version": DRAFT_VERSION,
-            "saved_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "preset_ref": self.preset_ref,
-            "chain": list(self.chain),
-            "locks": [lock.model_dump() for lock in self.locks],
-            "step": self.step,
-            "evidence": list(self.evidence),
-            "rubric": self.rubric.model_dump(mode="json", by_alias=True),
-        }, indent=2)
+        """The autosave document (strict JSON)."""
+        return json.dumps(
+            {
+                "draft_version": DRAFT_VERSION,
+                "saved_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "preset_ref": self.preset_ref,
+                "chain": list(self.chain),
+                "locks": [lock.model_dump() for lock in self.locks],
+                "lock_values": self.lock_values,
+                "warnings": list(self.warnings),
+                "step": self.step,
+                "evidence": list(self.evidence),
+                "aliases": self.aliases,
+                "rubric": self.rubric.model_dump(mode="json", by_alias=True),
+            },
+            indent=2,
+            allow_nan=False,
+        )
 
     @classmethod
     def from_json(cls, text: str, path: Path | None = None) -> WizardState:
-        """Restore a state from an autosave document."""
+        """Restore a state from an autosave document; InputError says what is wrong."""
         try:
             data = json.loads(text)
-            if data.get("draft_version", 0) > DRAFT_VERSION:
-                raise InputError("draft was written by a newer shortlist", path=path)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            raise InputError(f"draft is not valid JSON ({type(exc).__name__})", path=path) from None
+        if not isinstance(data, dict):
+            raise InputError("draft is not a JSON object", path=path)
+        version = data.get("draft_version")
+        if isinstance(version, int) and version > DRAFT_VERSION:
+            raise InputError("draft was written by a newer shortlist", path=path)
+        try:
             rubric = Rubric.model_validate(data["rubric"])
+            step = data.get("step", 0)
+            if not isinstance(step, int) or isinstance(step, bool) or not 0 <= step < len(STEP_NAMES):
+                raise ValueError("step")
+            evidence = data.get("evidence", [])
+            if not isinstance(evidence, list) or not all(isinstance(e, str) for e in evidence):
+                raise ValueError("evidence")
+            aliases = data.get("aliases")
+            if aliases is not None and not isinstance(aliases, str):
+                raise ValueError("aliases")
+            lock_values = data.get("lock_values", {})
+            if not isinstance(lock_values, dict):
+                raise ValueError("lock_values")
             return cls(
                 rubric=rubric,
-                preset_ref=data.get("preset_ref"),
-                chain=tuple(data.get("chain", [])),
+                preset_ref=data.get("preset_ref") if isinstance(data.get("preset_ref"), str) else None,
+                chain=tuple(str(c) for c in data.get("chain", [])),
                 locks=tuple(Lock.model_validate(lock) for lock in data.get("locks", [])),
-                step=int(data.get("step", 0)),
-                evidence=tuple(data.get("evidence", [])),
+                lock_values=lock_values,
+                warnings=tuple(str(w) for w in data.get("warnings", [])),
+                step=step,
+                evidence=tuple(evidence),
+                aliases=aliases,
                 saved_at=str(data.get("saved_at", "")),
             )
         except (ValueError, KeyError, TypeError, ValidationError) as exc:
-            raise InputError(f"draft cannot be restored ({type(exc).__name__})", path=path) from None
+            what = exc.args[0] if isinstance(exc, ValueError) and exc.args and isinstance(exc.args[0], str) else ""
+            detail = f"field {what!r} is invalid" if what and len(what) < 20 else type(exc).__name__
+            raise InputError(f"draft cannot be restored ({detail})", path=path) from None
 
 
-def _get(data: dict[str, Any], dotted: str) -> Any:
-    node: Any = data
-    for part in dotted.split("."):
-        if not isinstance(node, dict):
-            return None
-        node = node.get(part)
-    return node
+@dataclass(frozen=True)
+class DraftLoad:
+    """What the start screen learns about the draft."""
+
+    state: WizardState | None
+    message: str | None = None
+    """One line when a draft was moved aside (corrupt, unreadable, invalid or newer)."""
 
 
 def save_draft(state: WizardState, path: Path | None = None) -> Path:
@@ -169,16 +247,40 @@ def save_draft(state: WizardState, path: Path | None = None) -> Path:
     return path
 
 
-def load_draft(path: Path | None = None) -> WizardState | None:
-    """The autosaved state, or None when there is none."""
+def _move_aside(path: Path, why: str) -> str:
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.stem}.{why}-{stamp}{path.suffix}")
+    try:
+        os.replace(path, target)
+    except OSError as exc:
+        return f"the autosaved draft {path} could not be read or moved aside ({exc.strerror}); it was left as it is"
+    return f"the autosaved draft could not be restored ({why}); it was kept as {target}"
+
+
+def load_draft(path: Path | None = None) -> DraftLoad:
+    """The autosaved state; a draft that cannot be restored is moved aside with a message."""
     path = path or draft_path()
-    if not path.is_file():
-        return None
-    return WizardState.from_json(path.read_text(encoding="utf-8"), path)
+    try:
+        if not path.is_file():
+            return DraftLoad(None)
+        if path.stat().st_size > MAX_DRAFT_BYTES:
+            return DraftLoad(None, _move_aside(path, "too-large"))
+        text = path.read_text(encoding="utf-8")
+    except PermissionError:
+        return DraftLoad(
+            None, f"the autosaved draft {path} cannot be read (permission denied); fix its permissions to resume it"
+        )
+    except (OSError, UnicodeDecodeError):
+        return DraftLoad(None, _move_aside(path, "corrupt"))
+    try:
+        return DraftLoad(WizardState.from_json(text, path))
+    except InputError as exc:
+        why = "newer" if "newer" in exc.detail else "corrupt"
+        return DraftLoad(None, _move_aside(path, why) + f": {exc.detail}")
 
 
 def discard_draft(path: Path | None = None) -> None:
-    """Remove the autosave (after a record is saved, or when the user starts afresh)."""
+    """Remove the autosave (when the user starts a new decision)."""
     path = path or draft_path()
-    if path.is_file():
+    with contextlib.suppress(FileNotFoundError):
         path.unlink()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.screen import Screen
 
 
-def step_screen(step: int) -> Screen:
+def step_screen(step: int) -> Screen[None]:
     """A fresh screen for step 0-4; each reads the App's state when it mounts."""
     from tui.app.screens.baselines import BaselinesScreen
     from tui.app.screens.domain import DomainScreen

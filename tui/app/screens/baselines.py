@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -12,13 +10,8 @@ from textual.validation import Number
 from textual.widgets import Input, Label, Select
 
 from tui.app.screens.step_base import StepScreen, lock_note
+from tui.core.views import interval_at, reporting_counts, threshold_notes
 from tui.core.wizard import WizardState
-
-
-def interval(score: float, items: int) -> float:
-    """Half-width of the binomial 95% interval at ``score`` (0-100) over ``items`` items."""
-    p = min(max(score / 100.0, 0.0), 1.0)
-    return 1.96 * math.sqrt(p * (1 - p) / items) * 100.0
 
 
 class BaselinesScreen(StepScreen):
@@ -26,29 +19,50 @@ class BaselinesScreen(StepScreen):
 
     STEP = 1
     TITLE_TEXT = "2 · Baseline capability thresholds"
-    INTRO = "A model must reach each threshold you set. Leave a field empty for no threshold. Differences inside a score's noise are not meaningful: lenient mode passes them as borderline."
+    INTRO = (
+        "A model must reach each threshold you set. Leave a field empty for no threshold. Differences inside a "
+        "score's noise are not meaningful: lenient mode passes them as borderline. A model that did not report "
+        "a benchmark passes only when its estimated score clears the threshold with 95% probability."
+    )
 
     def compose_form(self) -> ComposeResult:
         with Horizontal(classes="row"):
             yield Label("Uncertainty", classes="label")
-            yield Select([("lenient (95% interval)", "lenient"),
-                          ("strict (point value)", "strict")],
-                         id="mode", allow_blank=False, value=self.state.rubric.baselines.mode, classes="field",
-                         compact=True)
+            yield Select(
+                [("lenient (95% interval)", "lenient"), ("strict (point value)", "strict")],
+                id="mode",
+                allow_blank=False,
+                value=self.state.rubric.baselines.mode,
+                classes="field",
+                compact=True,
+            )
         with Horizontal(classes="row"):
             yield Label("Prefer results", classes="label")
-            yield Select([("independent runs", "independent"),
-                          ("developer-reported", "developer")],
-                         id="prefer", allow_blank=False, value=self.state.rubric.baselines.prefer, classes="field",
-                         compact=True)
-        catalog = self.wizard.catalog
-        registry = catalog.registry if catalog else {}
+            yield Select(
+                [("independent runs", "independent"), ("developer-reported", "developer")],
+                id="prefer",
+                allow_blank=False,
+                value=self.state.rubric.baselines.prefer,
+                classes="field",
+                compact=True,
+            )
+        registry = self.session.catalog.registry if self.session else {}
         for bench_id, info in registry.items():
             with Horizontal(classes="row"):
                 yield Label(info.name, classes="label")
-                yield Input(placeholder="no threshold", id=f"th-{bench_id}", classes="field short",
-                            validators=[Number(minimum=0, maximum=100)], valid_empty=True, compact=True)
+                yield Input(
+                    placeholder="no threshold",
+                    id=f"th-{bench_id}",
+                    classes="field short",
+                    validators=[Number(minimum=0, maximum=100)],
+                    valid_empty=True,
+                    compact=True,
+                )
                 yield Label("", id=f"err-{bench_id}", classes="error")
+
+    def on_mount(self) -> None:
+        self._reporting = reporting_counts(self.session.catalog) if self.session else {}
+        super().on_mount()
 
     def load_state(self, state: WizardState) -> None:
         thresholds = state.rubric.baselines.thresholds
@@ -57,13 +71,14 @@ class BaselinesScreen(StepScreen):
             self.query_one("#mode", Select).value = state.rubric.baselines.mode
             self.query_one("#mode", Select).disabled = state.locked("baselines.mode") is not None
             self.query_one("#prefer", Select).value = state.rubric.baselines.prefer
+            self.query_one("#prefer", Select).disabled = state.locked("baselines.prefer") is not None
             for field in self.query(Input):
                 bench = str(field.id).removeprefix("th-")
                 if bench in thresholds:
                     field.value = f"{thresholds[bench]:g}"
                 if locked and bench in thresholds:
-                    field.tooltip = "locked: may be raised, not lowered"
-        first = next(iter(self.wizard.catalog.registry), None) if self.wizard.catalog else None
+                    field.tooltip = "locked: may be raised, not lowered or removed"
+        first = next(iter(self.session.catalog.registry), None) if self.session else None
         if first:
             self.side(self._explain(first))
 
@@ -76,66 +91,76 @@ class BaselinesScreen(StepScreen):
     def _threshold(self, event: Input.Changed) -> None:
         bench = str(event.input.id).removeprefix("th-")
         error = self.query_one(f"#err-{bench}", Label)
-        dotted = f"baselines.thresholds.{bench}"
+        key = f"baselines.thresholds.{bench}"
         result = event.validation_result
         if result is not None and not result.is_valid:
             message = "a number from 0 to 100"
             error.update(f"⚠ {message}")
-            self.problem(dotted, message)
+            self.problem(key, message)
             self.show_blocked(f"{bench}: {message}")
             return
-        error.update("")
-        self.problem(dotted, None)
         thresholds = dict(self.state.rubric.baselines.thresholds)
         if event.value.strip():
             thresholds[bench] = float(event.value)
         else:
             thresholds.pop(bench, None)
-        if self.edit("baselines.thresholds", thresholds):
+        if self.edit("baselines.thresholds", thresholds, problem_key=key):
+            error.update("")
             self.side(self._explain(bench))
+        else:
+            error.update("⚠ " + self.state.problems.get(key, ""))
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         widget_id = str(event.widget.id or "")
         if widget_id.startswith("th-"):
             self.side(self._explain(widget_id.removeprefix("th-")))
         elif widget_id == "mode":
-            self.side("[b]Uncertainty mode[/b]\n\nEvery score is measured on a finite set of questions, so it has "
-                      "sampling noise: about ±7 points on HumanEval's 164 problems at 50%, under ±1 on MMLU's "
-                      "14,042. Strict compares the point value. Lenient passes a model whose 95% interval reaches "
-                      "the threshold, and flags it as borderline." + lock_note(self.state, "baselines.mode"))
+            self.side(
+                "[b]Uncertainty mode[/b]\n\nEvery score is measured on a finite set of questions, so it has "
+                "sampling noise: about ±7 points on HumanEval's 164 problems at 50%, under ±1 on MMLU's "
+                "14,042. Strict compares the point value. Lenient passes a model whose 95% interval reaches "
+                "the threshold, and flags it as borderline." + lock_note(self.state, "baselines.mode")
+            )
+        elif widget_id == "prefer":
+            self.side(
+                "[b]Prefer results[/b]\n\nWhen a model has both an independent result and one its developer "
+                "reported, which counts. Either way the figure is put on one scale: developer-reported and "
+                "multi-attempt figures are adjusted by offsets calibrated on the whole catalogue."
+                + lock_note(self.state, "baselines.prefer")
+            )
 
     def _explain(self, bench: str) -> str:
-        catalog = self.wizard.catalog
-        if catalog is None or bench not in catalog.registry:
+        session = self.session
+        if session is None or bench not in session.catalog.registry:
             return ""
-        info = catalog.registry[bench]
-        results = catalog.frame.results
-        reporting = results.loc[results["bench"] == bench, "model_id"].nunique()
+        info = session.catalog.registry[bench]
         threshold = self.state.rubric.baselines.thresholds.get(bench)
-        lines = [f"[b]{info.name}[/b]  ({info.category})", "", info.measures, "",
-                 f"Items: {info.items:,} · metric: {info.metric}"]
+        lines = [
+            f"[b]{info.name}[/b]  ({info.category})",
+            "",
+            info.measures,
+            "",
+            f"Items: {info.items:,} · metric: {info.metric}",
+        ]
         if info.chance is not None:
             lines.append(f"Chance level: {info.chance:g}")
         for base in info.baselines:
             lines.append(f"Baseline: {base.who} {base.value:g}")
-        lines.append(f"Catalogue models reporting it: {reporting} of {len(catalog.entries)}")
-        warnings = []
+        lines.append(
+            f"Catalogue models reporting it: {self._reporting.get(bench, 0)} of "
+            f"{len(session.catalog.entries)}; the others are estimated"
+        )
         if threshold is not None:
-            half = interval(threshold, info.items)
-            lines.append(f"At {threshold:g}, the 95% interval is ±{half:.1f} points "
-                         f"({threshold - half:.1f}-{threshold + half:.1f}).")
-            expert = info.expert_level()
-            if expert is not None and threshold > expert:
-                warnings.append(f"threshold is above the best human baseline ({expert:g})")
-            if info.chance is not None and threshold - info.chance < interval(info.chance, info.items) * 2:
-                warnings.append("threshold is inside the noise band around chance")
-        if info.saturated:
-            warnings.append("saturated benchmark: " + (info.saturation_note or "top models cluster together"))
+            half = interval_at(threshold, info.items)
+            lines.append(
+                f"At {threshold:g}, the 95% interval is ±{half:.1f} points "
+                f"({threshold - half:.1f}-{threshold + half:.1f})."
+            )
         if info.contamination_note:
             lines.append(f"[dim]Contamination: {info.contamination_note}[/dim]")
         if info.caveats:
             lines.append(f"[dim]Caveats: {info.caveats}[/dim]")
-        lines += [f"[b]⚠ {w}[/b]" for w in warnings]
+        lines += [f"[b]⚠ {w}[/b]" for w in threshold_notes(info, threshold)]
         if info.successors:
             lines.append(f"Successors: {', '.join(info.successors)}")
         return "\n".join(lines) + lock_note(self.state, "baselines.thresholds")

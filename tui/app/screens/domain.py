@@ -10,6 +10,7 @@ from textual.validation import Number
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from tui.app.screens.step_base import StepScreen, lock_note
+from tui.core.errors import InputError
 from tui.core.wizard import PROFILES, WizardState, profile_weights
 
 
@@ -22,29 +23,52 @@ class DomainScreen(StepScreen):
 
     STEP = 2
     TITLE_TEXT = "3 · Domain scenarios"
-    INTRO = "Pick the use cases that matter; each sets benchmark weights, which you can then edit. Weights are relative: 2 counts twice as much as 1."
+    INTRO = (
+        "Pick the use cases that matter; each sets benchmark weights, which you can then edit. "
+        "Weights are relative: 2 counts twice as much as 1."
+    )
 
     def compose_form(self) -> ComposeResult:
         yield Label("[b]Use-case profiles[/b]", classes="section")
         for name in PROFILES:
-            yield Checkbox(name, value=name in self.state.rubric.domain.profiles, id=f"pro-{_slug(name)}",
-                           classes="check", compact=True)
+            yield Checkbox(
+                name,
+                value=name in self.state.rubric.domain.profiles,
+                id=f"pro-{_slug(name)}",
+                classes="check",
+                compact=True,
+            )
         yield Label("[b]Weights[/b]", classes="section", id="weights-title")
-        catalog = self.wizard.catalog
-        names = {bid: info.name for bid, info in (catalog.registry.items() if catalog else [])}
+        session = self.session
+        names = {bid: info.name for bid, info in (session.catalog.registry.items() if session else [])}
         names.update({"cost": "Low monthly cost", "openness": "Overall openness"})
-        if self.wizard.evidence:
-            names.update({cid: c.name for cid, c in self.wizard.evidence.criteria.items()})
+        if session is not None and session.evidence is not None:
+            names.update({cid: c.name for cid, c in session.evidence.criteria.items()})
         for key, label in names.items():
             with Horizontal(classes="row"):
                 yield Label(label, classes="label")
-                yield Input(placeholder="0", id=f"w-{key.replace(':', '__')}", classes="field short",
-                            validators=[Number(minimum=0, maximum=1000)], valid_empty=True, compact=True)
+                yield Input(
+                    placeholder="0",
+                    id=f"w-{key.replace(':', '__')}",
+                    classes="field short",
+                    validators=[Number(minimum=0, maximum=1000)],
+                    valid_empty=True,
+                    compact=True,
+                )
                 yield Label("", id=f"werr-{key.replace(':', '__')}", classes="error")
         yield Label("[b]Your own evaluation results[/b] (lm-eval JSON, inspect_ai JSON log, or CSV)", classes="section")
         with Horizontal(classes="row"):
-            yield Input(placeholder="path/to/results.json", id="evidence-path", classes="wide", compact=True)
-            yield Button("Import", id="import")
+            yield Input(
+                placeholder="path/to/results.json (several: separate with spaces)",
+                id="evidence-path",
+                classes="wide",
+                compact=True,
+            )
+            yield Button("Import", id="import", compact=True)
+        with Horizontal(classes="row"):
+            yield Input(
+                placeholder="optional alias table: aliases.toml", id="aliases-path", classes="wide", compact=True
+            )
         yield Static("", id="evidence-status")
 
     def load_state(self, state: WizardState) -> None:
@@ -64,8 +88,13 @@ class DomainScreen(StepScreen):
                 field.disabled = state.locked(self._dotted(key)) is not None
         status = ""
         if state.evidence:
-            status = "Imported: " + ", ".join(state.evidence)
+            status = (
+                "Imported: " + ", ".join(state.evidence) + (f" (aliases: {state.aliases})" if state.aliases else "")
+            )
         self.query_one("#evidence-status", Static).update(status)
+        if state.aliases:
+            with self.prevent(Input.Changed):
+                self.query_one("#aliases-path", Input).value = state.aliases
         self.query_one("#weights-title", Label).update("[b]Weights[/b]" + lock_note(state, "domain.weights"))
         self.side(self._explain())
 
@@ -76,17 +105,19 @@ class DomainScreen(StepScreen):
     @on(Checkbox.Changed)
     def _profile(self, event: Checkbox.Changed) -> None:
         chosen = [name for name in PROFILES if self.query_one(f"#pro-{_slug(name)}", Checkbox).value]
-        weights = profile_weights(chosen)
+        known = set(self.session.catalog.registry) if self.session else None
+        weights = profile_weights(chosen, known)
         if not weights:
-            weights = {k: v for k, v in self.state.rubric.domain.weights.items()}
+            weights = dict(self.state.rubric.domain.weights)
         team = {k: v for k, v in self.state.rubric.domain.weights.items() if k.startswith("team:")}
         try:
             state = self.state.with_field("domain.profiles", chosen).with_field("domain.weights", {**weights, **team})
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            self.wizard.notify(str(exc), severity="warning")
+        except InputError as exc:
+            self.wizard.notify(exc.detail, title="Weights not changed", severity="warning")
+            self.load_state(self.state)
             return
-        self.wizard.set_state(state)
-        self.load_state(self.wizard.state)
+        self.wizard.update_state(state)
+        self.load_state(state)
 
     @on(Input.Changed)
     def _weight(self, event: Input.Changed) -> None:
@@ -102,8 +133,6 @@ class DomainScreen(StepScreen):
             self.problem(f"domain.{key}", "weights are numbers from 0 to 1000")
             self.show_blocked(f"{key}: a number from 0 to 1000")
             return
-        error.update("")
-        self.problem(f"domain.{key}", None)
         value = float(event.value) if event.value.strip() else 0.0
         if dotted == "domain.weights":
             weights = dict(self.state.rubric.domain.weights)
@@ -111,7 +140,7 @@ class DomainScreen(StepScreen):
                 weights[key] = value
             else:
                 weights.pop(key, None)
-            new_value: object = weights
+            new_value: dict[str, float] | float = weights
         else:
             new_value = value
         total = self._total_after(dotted, new_value)
@@ -120,29 +149,36 @@ class DomainScreen(StepScreen):
             self.show_blocked("give at least one criterion a weight")
             return
         self.problem("domain.total", None)
-        self.edit(dotted, new_value)
+        if self.edit(dotted, new_value, problem_key=f"domain.{key}"):
+            error.update("")
+        else:
+            error.update("⚠ " + self.state.problems.get(f"domain.{key}", ""))
         self.side(self._explain())
 
-    def _total_after(self, dotted: str, value: object) -> float:
+    def _total_after(self, dotted: str, value: dict[str, float] | float) -> float:
         domain = self.state.rubric.domain
-        weights = value if dotted == "domain.weights" else domain.weights
-        cost = value if dotted == "domain.cost_weight" else domain.cost_weight
-        openness = value if dotted == "domain.openness_weight" else domain.openness_weight
-        return sum(weights.values()) + float(cost) + float(openness)  # type: ignore[union-attr, arg-type]
+        weights = value if isinstance(value, dict) else domain.weights
+        cost = value if dotted == "domain.cost_weight" and isinstance(value, float) else domain.cost_weight
+        openness = value if dotted == "domain.openness_weight" and isinstance(value, float) else domain.openness_weight
+        return sum(weights.values()) + cost + openness
 
     @on(Button.Pressed, "#import")
     def _import(self) -> None:
-        path = self.query_one("#evidence-path", Input).value.strip()
-        if not path:
+        import shlex
+
+        text = self.query_one("#evidence-path", Input).value.strip()
+        if not text:
             self.wizard.notify("type the path of a results file first", severity="warning")
             return
-        paths = list(self.state.evidence) + [path]
-        unmatched = self.wizard.import_evidence(paths)
-        message = "Imported: " + ", ".join(paths)
-        if unmatched:
-            message += "\n" + "\n".join(f"⚠ {line}" for line in unmatched)
-        self.query_one("#evidence-status", Static).update(message)
-        self.wizard.goto(self.STEP)  # rebuild the weights list with the new criteria
+        try:
+            new = shlex.split(text)
+        except ValueError as exc:
+            self.wizard.notify(f"cannot read the paths: {exc}", severity="warning")
+            return
+        aliases = self.query_one("#aliases-path", Input).value.strip() or None
+        paths = list(dict.fromkeys([*self.state.evidence, *new]))
+        self.query_one("#evidence-status", Static).update("Importing " + ", ".join(paths) + " …")
+        self.wizard.import_evidence(paths, aliases)
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         self.side(self._explain())
@@ -151,20 +187,29 @@ class DomainScreen(StepScreen):
         domain = self.state.rubric.domain
         weights = {**domain.weights, "cost": domain.cost_weight, "openness": domain.openness_weight}
         total = sum(weights.values()) or 1.0
-        lines = ["[b]How the ranking counts[/b]", "",
-                 "Each criterion is scored from 0 to 1 on fixed bounds (a benchmark from its chance level to "
-                 "100, cost from $0 to the cost bound), then weighted. Bounds never depend on which models are "
-                 "in the catalogue, so adding a model cannot reorder the others.", ""]
+        lines = [
+            "[b]How the ranking counts[/b]",
+            "",
+            "Each criterion is scored from 0 to 1 on fixed bounds (a benchmark from its chance level to "
+            "100, cost from $0 to the cost bound), then weighted. Bounds never depend on which models are "
+            "in the catalogue, so adding a model cannot reorder the others. A score a model did not report "
+            "is estimated from its other results, with its uncertainty; it is never left out.",
+            "",
+        ]
         for key, value in sorted(weights.items(), key=lambda kv: -kv[1]):
             if value > 0:
                 bar = "█" * max(1, round(value / total * 30))
                 lines.append(f"{key:<20} {value / total:5.0%} {bar}")
-        catalog = self.wizard.catalog
-        if catalog is not None:
-            results = catalog.frame.results
+        session = self.session
+        if session is not None:
+            from tui.core.views import reporting_counts
+
+            counts = reporting_counts(session.catalog)
             lines.append("")
             for key, value in weights.items():
-                if value > 0 and key in catalog.registry:
-                    count = results.loc[results["bench"] == key, "model_id"].nunique()
-                    lines.append(f"[dim]{catalog.registry[key].name}: reported by {count} models[/dim]")
+                if value > 0 and key in session.catalog.registry:
+                    lines.append(
+                        f"[dim]{session.catalog.registry[key].name}: reported by {counts.get(key, 0)} of "
+                        f"{len(session.catalog.entries)} models; estimated for the others[/dim]"
+                    )
         return "\n".join(lines)

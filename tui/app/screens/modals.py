@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from rich.table import Table
 from textual import on
@@ -13,11 +14,39 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from tui.core.catalog import Catalog
-from tui.core.mof import derive_mof_class
-from tui.core.schema import DIMENSIONS
+from tui.core.detail import ModelDetail
+from tui.core.results import ShortlistItem
 
 ResultT = TypeVar("ResultT")
+
+
+@dataclass(frozen=True)
+class RecordRequest:
+    """What the save-record dialog asks for."""
+
+    title: str
+    decision_makers: tuple[str, ...]
+    folder: Path
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What the export dialog asks for."""
+
+    format: str
+    path: Path
+    overwrite: bool
+
+
+@dataclass(frozen=True)
+class PresetRequest:
+    """What the save-preset dialog asks for."""
+
+    id: str
+    version: str
+    where: str
+    overwrite: bool
+
 
 HELP = """[b]shortlist[/b] walks four steps to a reasoned shortlist.
 
@@ -55,61 +84,70 @@ class HelpScreen(ModalScreen[None]):
 
 
 class ModelDetailModal(ModalScreen[None]):
-    """Every number of one model with its source, setting and date."""
+    """Every number of one model with its source, setting and date, and how it was used."""
 
     BINDINGS = [Binding("escape,q", "dismiss", "Close", id="detail.close")]
 
-    def __init__(self, catalog: Catalog, model_id: str) -> None:
+    def __init__(self, detail: ModelDetail, item: ShortlistItem | None = None) -> None:
         super().__init__()
-        self.catalog = catalog
-        self.model_id = model_id
+        self.detail = detail
+        self.item = item
 
     def compose(self) -> ComposeResult:
-        entry = self.catalog.by_id[self.model_id]
-        s = entry.specs
-
-        def unk(value: Any, fmt: str = "{}") -> str:
-            return "unknown" if value is None else fmt.format(value)
-
-        head = (f"[b]{entry.name}[/b]  [dim]{entry.id} · {entry.organisation}[/dim]\n"
-                f"released {unk(s.release_date)} · {unk(s.params_total_b, '{:g}B')} params "
-                f"({unk(s.params_active_b, '{:g}B')} active, {unk(s.architecture)}) · context "
-                f"{unk(s.context_window, '{:,}')} · {', '.join(s.modalities) or 'modalities unknown'}\n"
-                f"[dim]{s.source} · as of {s.as_of}[/dim]\n"
-                f"licence [b]{entry.license.id}[/b] ({entry.license.license_class.value}) "
-                f"[dim]{entry.license.source} · as of {entry.license.as_of}[/dim]")
-        mof = derive_mof_class(entry.mof)
-        if mof:
-            head += f"\nMOF: {mof.label}" + (f" · missing: {', '.join(mof.missing_for_next)}" if mof.missing_for_next else "")
-        if entry.overridden:
-            head += f"\n[b]overridden by overlay:[/b] {', '.join(entry.overridden)}"
+        d = self.detail
+        head = (
+            f"[b]{d.name}[/b]  [dim]{d.id} · {d.organisation}[/dim]\n{d.facts}\n[dim]{d.facts_source}[/dim]\n"
+            f"licence [b]{d.licence}[/b] [dim]{d.licence_source}[/dim]\n"
+            f"stitched capability [b]{d.capability}[/b]"
+        )
+        if d.mof:
+            head += f"\nMOF: {d.mof}"
+        if d.developer_only:
+            head += "\n[b]⚠ every benchmark result is developer-reported[/b] (the calibrated developer offset applies)"
+        if d.overridden:
+            head += f"\n[b]overridden by overlay:[/b] {', '.join(d.overridden)}"
         openness = Table(title="Openness", expand=True, title_justify="left")
         for column in ("dimension", "level", "evidence", "as of"):
             openness.add_column(column, overflow="fold")
-        for dim in DIMENSIONS:
-            rating = getattr(entry.openness, dim)
-            openness.add_row(dim.replace("_", " "), rating.level.value, rating.evidence, str(rating.as_of))
+        for o in d.openness:
+            openness.add_row(o.dimension, o.level, o.evidence, o.as_of)
         bench = Table(title="Benchmarks", expand=True, title_justify="left")
         for column in ("benchmark", "value", "setting", "by", "source", "as of"):
             bench.add_column(column, overflow="fold")
-        for result in entry.benchmarks:
-            name = self.catalog.registry[result.id].name if result.id in self.catalog.registry else result.id
-            who = "independent" + (f" ({result.evaluator})" if result.evaluator else "") if result.reported_by == "independent" else "developer"
-            bench.add_row(name, f"{result.value:g}" + (f" ±{result.stderr:g}" if result.stderr else ""), result.setting,
-                          who, result.source, str(result.as_of))
-        prices = "\n".join(
-            f"price {p.provider}{' (first party)' if p.first_party else ''}: ${p.input_usd_per_mtok:g} in / "
-            f"${p.output_usd_per_mtok:g} out per M tokens [dim]{p.source} · as of {p.as_of}[/dim]" for p in entry.prices
-        ) or "price: unknown"
-        notes = "\n".join(f"note: {n}" for n in entry.notes)
+        for b in d.benchmarks:
+            bench.add_row(b.benchmark, b.value, b.setting, b.reported_by, b.source, b.as_of)
         with VerticalScroll(classes="dialog wide"):
             yield Static(head)
+            if self.item is not None:
+                yield Static(self._used())
             yield Static(openness)
-            yield Static(bench if entry.benchmarks else "[dim]No benchmark results in the catalogue.[/dim]")
-            yield Static(prices)
-            if notes:
-                yield Static(notes)
+            yield Static(bench if d.benchmarks else "[dim]No benchmark results in the catalogue.[/dim]")
+            yield Static("\n".join(f"price {p}" for p in d.prices) or "price: unknown")
+            if d.notes:
+                yield Static("\n".join(f"note: {n}" for n in d.notes))
             yield Button("Close", id="close", variant="primary")
+
+    def _used(self) -> str:
+        """The values this evaluation used, observed or estimated, and why."""
+        assert self.item is not None
+        lines = ["[b]In this shortlist[/b]"]
+        for v in self.item.values:
+            if v.observed:
+                adjusted = (
+                    f" (published {v.raw:g}, {v.adjustment:+.1f} to the independent scale)"
+                    if abs(v.adjustment) >= 0.05
+                    else ""
+                )
+                lines.append(f"  {v.name}: {v.label}{adjusted}; {v.source}")
+            elif v.value is not None:
+                lines.append(
+                    f"  {v.name}: [b]{v.label}[/b] estimated: {v.source}. The stitched model reads the "
+                    "model's capability off its other results and predicts this benchmark from it; the "
+                    "interval includes the benchmark's own noise."
+                )
+            else:
+                lines.append(f"  {v.name}: unknown ({v.source})")
+        return "\n".join(lines)
 
     def on_button_pressed(self) -> None:
         self.dismiss(None)
@@ -127,11 +165,15 @@ class FormModal(ModalScreen[ResultT]):
             yield Button(ok_label, id=ok_id, variant="primary")
 
     @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
     def action_cancel(self) -> None:
+        """Close without an answer."""
         self.dismiss(None)
 
 
-class SaveRecordModal(FormModal["dict | None"]):
+class SaveRecordModal(FormModal[RecordRequest | None]):
     """Title, decision-makers and folder for a new decision record."""
 
     def __init__(self, model_name: str) -> None:
@@ -140,8 +182,10 @@ class SaveRecordModal(FormModal["dict | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"[b]Save a decision record[/b]: choose {self.model_name}\nStatus starts as 'proposed'; "
-                        "a reviewer accepts it in a pull request.")
+            yield Label(
+                f"[b]Save a decision record[/b]: choose {self.model_name}\nStatus starts as 'proposed'; "
+                "a reviewer accepts it in a pull request."
+            )
             yield Label("Title")
             yield Input(value=f"Use {self.model_name}", id="title")
             yield Label("Decision-makers (comma-separated)")
@@ -160,16 +204,18 @@ class SaveRecordModal(FormModal["dict | None"]):
             self.query_one("#error", Label).update("⚠ title and folder are required")
             return
         makers = [m.strip() for m in self.query_one("#makers", Input).value.split(",") if m.strip()]
-        self.dismiss({"title": title, "makers": makers, "folder": Path(folder).expanduser()})
+        self.dismiss(RecordRequest(title, tuple(makers), Path(folder).expanduser()))
 
 
-class ExportModal(FormModal["dict | None"]):
+class ExportModal(FormModal[ExportRequest | None]):
     """Format and path for an export."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("[b]Export the shortlist[/b]")
-            yield Select([("Markdown", "md"), ("JSON", "json"), ("CSV", "csv")], value="md", allow_blank=False, id="format")
+            yield Select(
+                [("Markdown", "md"), ("JSON", "json"), ("CSV", "csv")], value="md", allow_blank=False, id="format"
+            )
             yield Input(value="shortlist.md", id="path")
             yield Checkbox("overwrite if the file exists", id="overwrite")
             yield from self.buttons("export", "Export")
@@ -183,12 +229,16 @@ class ExportModal(FormModal["dict | None"]):
     @on(Button.Pressed, "#export")
     @on(Input.Submitted)
     def _export(self) -> None:
-        self.dismiss({"format": self.query_one("#format", Select).value,
-                      "path": Path(self.query_one("#path", Input).value.strip() or "shortlist.md").expanduser(),
-                      "overwrite": self.query_one("#overwrite", Checkbox).value})
+        self.dismiss(
+            ExportRequest(
+                str(self.query_one("#format", Select).value),
+                Path(self.query_one("#path", Input).value.strip() or "shortlist.md").expanduser(),
+                self.query_one("#overwrite", Checkbox).value,
+            )
+        )
 
 
-class SavePresetModal(FormModal["dict | None"]):
+class SavePresetModal(FormModal[PresetRequest | None]):
     """Name, version and place (project or user) for a team preset."""
 
     def __init__(self, current_id: str) -> None:
@@ -202,8 +252,12 @@ class SavePresetModal(FormModal["dict | None"]):
             yield Input(value=f"{self.current_id}-team", id="id")
             yield Label("Version")
             yield Input(value="1.0.0", id="version")
-            yield Select([("this project (.shortlist/rubrics, commit it)", "project"),
-                          ("my user config folder", "user")], value="project", allow_blank=False, id="where")
+            yield Select(
+                [("this project (.shortlist/rubrics, commit it)", "project"), ("my user config folder", "user")],
+                value="project",
+                allow_blank=False,
+                id="where",
+            )
             yield Checkbox("overwrite a preset with the same name", id="overwrite")
             yield Label("", id="error", classes="error")
             yield from self.buttons("save", "Save")
@@ -221,11 +275,17 @@ class SavePresetModal(FormModal["dict | None"]):
         if not re.match(r"^\d+(\.\d+){0,2}$", version):
             self.query_one("#error", Label).update("⚠ the version looks like 1.0.0")
             return
-        self.dismiss({"id": preset_id, "version": version, "where": self.query_one("#where", Select).value,
-                      "overwrite": self.query_one("#overwrite", Checkbox).value})
+        self.dismiss(
+            PresetRequest(
+                preset_id,
+                version,
+                str(self.query_one("#where", Select).value),
+                self.query_one("#overwrite", Checkbox).value,
+            )
+        )
 
 
-class OpenRecordModal(FormModal["Path | None"]):
+class OpenRecordModal(FormModal[Path | None]):
     """The path of a decision record to replay."""
 
     def compose(self) -> ComposeResult:
@@ -257,3 +317,24 @@ class ReplayModal(ModalScreen[None]):
 
     def on_button_pressed(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmModal(FormModal[bool]):
+    """A yes/no question; Escape or Cancel answers no."""
+
+    def __init__(self, question: str, yes: str = "Yes") -> None:
+        super().__init__()
+        self.question = question
+        self.yes = yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.question)
+            yield from self.buttons("yes", self.yes)
+
+    @on(Button.Pressed, "#yes")
+    def _yes(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

@@ -6,43 +6,80 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, DataTable, Static, TabbedContent, TabPane
+from textual.widgets import Button, DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from tui.app.screens.step_base import StepScreen
-from tui.app.widgets import ParetoChart
+from tui.app.widgets import FunnelBar, ParetoChart, Stepper
 from tui.core.engine import Evaluation
+from tui.core.errors import InputError
+from tui.core.report import critical_text
+from tui.core.results import ShortlistItem
+
+
+def item_text(item: ShortlistItem, evaluation: Evaluation) -> str:
+    """The reasons panel for one shortlisted model (Rich markup)."""
+    lines = [
+        f"[b]{item.rank_label} {item.name}[/b]  [dim]{item.id}[/dim]",
+        f"score {item.score_text} · P(first) {item.p_first:.0%}"
+        + (
+            ""
+            if item.capability is None
+            else f" · capability {item.capability:.2f} ± {1.96 * (item.capability_se or 0):.2f} "
+            f"from {item.results} results"
+        ),
+    ]
+    if item.tied_with:
+        lines.append(f"[b]Not significantly different[/b] from {', '.join(item.tied_with)}")
+    estimated = [v for v in item.values if not v.observed and v.value is not None]
+    if estimated:
+        lines.append("[b]Estimated, not reported:[/b] " + ", ".join(f"{v.name} {v.label}" for v in estimated))
+    lines += ["", "[b]Why it is here[/b]"] + [f"✓ {r}" for r in item.reasons]
+    if item.warnings:
+        lines += ["", "[b]Warnings[/b]"] + [f"⚠ {w}" for w in item.warnings]
+    critical = critical_text(evaluation)
+    if critical and item.position == 1:
+        lines += ["", f"[b]Robustness[/b]: {critical}."]
+    lines += ["", "[dim]Enter: every number with its source · c: choose this model[/dim]"]
+    return "\n".join(lines)
 
 
 class ShortlistScreen(StepScreen):
-    """Ranked models (ties grouped), reasons, near misses and exclusions, Pareto front."""
+    """Ranked models (shared ranks marked '='), reasons, near misses and exclusions, Pareto front."""
 
     STEP = 4
     TITLE_TEXT = "Shortlist"
     BINDINGS = [
-        Binding("c", "choose", "Choose & save record", id="shortlist.choose",
-                tooltip="Save a decision record (status proposed) for the highlighted model"),
-        Binding("x", "toggle_excluded", "Excluded", id="shortlist.excluded",
-                tooltip="Show or hide near misses and excluded models"),
+        Binding(
+            "c",
+            "choose",
+            "Choose & save record",
+            id="shortlist.choose",
+            tooltip="Save a decision record (status proposed) for the highlighted model",
+        ),
+        Binding(
+            "x",
+            "toggle_excluded",
+            "Excluded",
+            id="shortlist.excluded",
+            tooltip="Show or hide near misses and excluded models",
+        ),
         Binding("g", "pareto", "Pareto", id="shortlist.pareto", tooltip="Capability against monthly cost"),
         Binding("e", "export", "Export", id="shortlist.export", tooltip="Export md, json or csv"),
-        Binding("p", "save_preset", "Save preset", id="shortlist.preset", tooltip="Save these settings as a team preset"),
+        Binding(
+            "p", "save_preset", "Save preset", id="shortlist.preset", tooltip="Save these settings as a team preset"
+        ),
         Binding("enter", "detail", "Details", id="shortlist.detail", show=False),
     ]
 
     def compose(self) -> ComposeResult:
-        from textual.widgets import Footer, Header
-
-        from tui.app.widgets import FunnelBar, Stepper
-
         yield Header()
         yield Stepper(id="stepper")
         yield FunnelBar(id="funnel")
         with TabbedContent(id="tabs", initial="ranked"):
-            with TabPane("Ranked", id="ranked"):
-                with Horizontal(id="main"):
-                    yield DataTable(id="table", cursor_type="row", zebra_stripes=True)
-                    with VerticalScroll(id="reasons-box", classes="side"):
-                        yield Static("", id="reasons")
+            with TabPane("Ranked", id="ranked"), Horizontal(id="main"):
+                yield DataTable(id="table", cursor_type="row", zebra_stripes=True)
+                with VerticalScroll(id="reasons-box", classes="side"):
+                    yield Static("", id="reasons")
             with TabPane("Near misses & excluded", id="excluded"):
                 yield DataTable(id="excluded-table", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="excluded-reasons")
@@ -55,48 +92,57 @@ class ShortlistScreen(StepScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#table", DataTable)
-        table.add_columns("rank", "model", "score ±95%", "P(1st)", "$/month", "⚠")
+        self.query_one("#table", DataTable).add_columns("rank", "model", "score ±95%", "P(1st)", "est.", "$/month", "⚠")
         self.query_one("#excluded-table", DataTable).add_columns("model", "status", "step", "why")
+        self._excluded_for: Evaluation | None = None
+        self.query_one("#reasons", Static).update("Ranking…")
         super().on_mount()
-        if self.wizard.evaluation:
-            self.evaluation_changed(self.wizard.evaluation)
-        else:
-            self.query_one("#reasons", Static).update("Ranking…")
-
-    def load_state(self, state) -> None:
-        pass
 
     def evaluation_changed(self, evaluation: Evaluation) -> None:
-        super().evaluation_changed(evaluation)
         table = self.query_one("#table", DataTable)
         table.clear()
-        groups: dict[int, list[int]] = {}
         for item in evaluation.shortlist:
-            groups.setdefault(item["tie_group"], []).append(item["rank"])
-        for item in evaluation.shortlist:
-            members = groups[item["tie_group"]]
-            rank = f"={members[0]}" if len(members) > 1 else str(item["rank"])
-            cost = "unknown" if item["monthly_cost_usd"] is None else f"{item['monthly_cost_usd']:,.2f}"
-            table.add_row(rank, item["name"], f"{item['score']:.3f} ±{1.96 * item['score_se']:.3f}",
-                          f"{item['p_first']:.0%}", cost, str(len(item["warnings"])) if item["warnings"] else "",
-                          key=item["id"])
-        excluded = self.query_one("#excluded-table", DataTable)
-        excluded.clear()
-        near_ids = {n["id"] for n in evaluation.near_misses}
-        for item in evaluation.near_misses:
-            excluded.add_row(item["name"], "near miss", item["step"], item["reasons"][0], key=f"n:{item['id']}")
-        for item in evaluation.excluded:
-            if item["id"] not in near_ids:
-                excluded.add_row(item["name"], "excluded", item["step"], "; ".join(item["reasons"]), key=f"x:{item['id']}")
+            cost = "unknown" if item.monthly_cost_usd is None else f"{item.monthly_cost_usd:,.2f}"
+            table.add_row(
+                item.rank_label,
+                item.name,
+                item.score_text,
+                f"{item.p_first:.0%}",
+                str(len(item.estimated)) if item.estimated else "",
+                cost,
+                str(len(item.warnings)) if item.warnings else "",
+                key=item.id,
+            )
         self.query_one("#chart", ParetoChart).plot(evaluation.pareto)
+        if self.query_one("#tabs", TabbedContent).active == "excluded":
+            self._fill_excluded(evaluation)
         if not evaluation.shortlist:
             self.query_one("#reasons", Static).update(
                 f"[b]No model qualifies.[/b]\n\nThe funnel emptied at [b]{evaluation.emptied_at}[/b]. Go back (PgUp) "
                 "and loosen that step, or press x to see the near misses: models that failed one criterion by a "
-                "small margin.")
+                "small margin." + "".join(f"\n\n⚠ {w}" for w in evaluation.warnings)
+            )
         else:
-            self._show(evaluation.shortlist[0]["id"])
+            self._show(evaluation.shortlist[0].id)
+
+    def _fill_excluded(self, evaluation: Evaluation) -> None:
+        """Reasons for excluded models are built only when this tab is shown."""
+        if self._excluded_for is evaluation:
+            return
+        self._excluded_for = evaluation
+        excluded = self.query_one("#excluded-table", DataTable)
+        excluded.clear()
+        near_ids = {n.id for n in evaluation.near_misses}
+        for near in evaluation.near_misses:
+            excluded.add_row(near.name, "near miss", near.step, near.reasons[0], key=f"n:{near.id}")
+        for item in evaluation.excluded:
+            if item.id not in near_ids:
+                excluded.add_row(item.name, "excluded", item.step, "; ".join(item.reasons), key=f"x:{item.id}")
+
+    @on(TabbedContent.TabActivated)
+    def _tab(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "excluded" and self.wizard.evaluation is not None:
+            self._fill_excluded(self.wizard.evaluation)
 
     @on(DataTable.RowHighlighted, "#table")
     def _highlight(self, event: DataTable.RowHighlighted) -> None:
@@ -110,44 +156,28 @@ class ShortlistScreen(StepScreen):
             return
         kind, model_id = str(event.row_key.value).split(":", 1)
         items = evaluation.near_misses if kind == "n" else evaluation.excluded
-        item = next((i for i in items if i["id"] == model_id), None)
+        item = next((i for i in items if i.id == model_id), None)
         if item is not None:
-            label = "Near miss" if kind == "n" else f"Excluded at {item['step']}"
+            label = "Near miss" if kind == "n" else f"Excluded at {item.step}"
             self.query_one("#excluded-reasons", Static).update(
-                f"[b]{item['name']}[/b] · {label}\n" + "\n".join(f"✗ {r}" for r in item["reasons"]))
+                f"[b]{item.name}[/b] · {label}\n" + "\n".join(f"✗ {r}" for r in item.reasons)
+            )
 
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
-        key = str(event.row_key.value)
-        self.wizard.show_model(key.split(":", 1)[-1])
+        self.wizard.show_model(str(event.row_key.value).split(":", 1)[-1])
 
     def _show(self, model_id: str) -> None:
         evaluation = self.wizard.evaluation
-        if evaluation is None:
-            return
-        item = next((i for i in evaluation.shortlist if i["id"] == model_id), None)
-        if item is None:
-            return
-        lines = [f"[b]#{item['rank']} {item['name']}[/b]  [dim]{item['id']}[/dim]",
-                 f"score {item['score']:.3f} ± {1.96 * item['score_se']:.3f} · P(first) {item['p_first']:.0%}"]
-        if item["tied_with"]:
-            lines.append(f"[b]Tied[/b] with {', '.join(item['tied_with'])} (within combined uncertainty)")
-        lines += ["", "[b]Why it is here[/b]"] + [f"✓ {r}" for r in item["reasons"]]
-        if item["warnings"]:
-            lines += ["", "[b]Warnings[/b]"] + [f"⚠ {w}" for w in item["warnings"]]
-        critical = evaluation.robustness.get("critical_weight_change")
-        if critical and item["rank"] <= 2:
-            lines += ["", f"[b]Robustness[/b]: moving the {critical['criterion']} weight from "
-                          f"{critical['from_share']:.0%} to {critical['to_share']:.0%} would swap #1 and #2."]
-        lines += ["", "[dim]Enter: every number with its source · c: choose this model[/dim]"]
-        self.query_one("#reasons", Static).update("\n".join(lines))
+        item = evaluation.item(model_id) if evaluation else None
+        if evaluation is not None and item is not None:
+            self.query_one("#reasons", Static).update(item_text(item, evaluation))
 
     def _highlighted(self) -> str | None:
         table = self.query_one("#table", DataTable)
         if table.row_count == 0:
             return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return str(key.value)
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
     def action_toggle_excluded(self) -> None:
         tabs = self.query_one("#tabs", TabbedContent)
@@ -174,81 +204,67 @@ class ShortlistScreen(StepScreen):
     @work
     async def action_choose(self) -> None:
         from tui.app.screens.modals import SaveRecordModal
-        from tui.core.errors import InputError
-        from tui.core.presets import ResolvedRubric
-        from tui.core.records import build_record_data, render_record, save_record
 
-        evaluation = self.wizard.evaluation
+        evaluation, session = self.wizard.evaluation, self.session
         model_id = self._highlighted()
-        if evaluation is None or model_id is None:
+        if evaluation is None or session is None or model_id is None or evaluation.item(model_id) is None:
             self.wizard.notify("no shortlisted model to choose", severity="warning")
             return
-        name = next(i["name"] for i in evaluation.shortlist if i["id"] == model_id)
-        answer = await self.wizard.push_screen_wait(SaveRecordModal(name))
+        item = evaluation.item(model_id)
+        assert item is not None
+        answer = await self.wizard.push_screen_wait(SaveRecordModal(item.name))
         if answer is None:
             return
-        state = self.state
-        resolved = ResolvedRubric(rubric=evaluation.rubric, chain=state.chain or (state.rubric.ref,), path=None,
-                                  origin="wizard", locks=state.locks)
-        evidence = self.wizard.evidence.meta() if self.wizard.evidence else None
         try:
-            from tui.core.clock import today
-
-            data = build_record_data(evaluation, self.wizard.catalog, resolved, chosen=model_id,
-                                     title=answer["title"], decision_makers=answer["makers"], evidence=evidence,
-                                     today=today())
-            path = save_record(answer["folder"], render_record(data, evaluation), answer["title"])
+            path = session.record(
+                evaluation,
+                self.state.resolved(),
+                chosen=model_id,
+                title=answer.title,
+                decision_makers=list(answer.decision_makers),
+                folder=answer.folder,
+            )
         except (InputError, OSError) as exc:
             self.wizard.notify(str(exc), title="Record not saved", severity="error", timeout=10)
             return
-        self.wizard.finish()
         self.wizard.notify(f"saved {path}", title="Decision record saved (status: proposed)", timeout=10)
         self.query_one("#blocked", Static).update(f"✓ saved {path}")
 
     @work
     async def action_export(self) -> None:
         from tui.app.screens.modals import ExportModal
-        from tui.core import report
         from tui.core.paths import atomic_write
-        from tui.core.presets import ResolvedRubric
 
-        evaluation = self.wizard.evaluation
-        if evaluation is None:
+        evaluation, session = self.wizard.evaluation, self.session
+        if evaluation is None or session is None:
             return
         answer = await self.wizard.push_screen_wait(ExportModal())
         if answer is None:
             return
-        state = self.state
-        resolved = ResolvedRubric(rubric=evaluation.rubric, chain=state.chain or (state.rubric.ref,), path=None,
-                                  origin="wizard", locks=state.locks)
-        data = report.to_dict(evaluation, self.wizard.catalog, resolved)
-        text = {"json": lambda: report.to_json(data), "md": lambda: report.to_markdown(data, evaluation),
-                "csv": lambda: report.to_csv(evaluation)}[answer["format"]]()
-        path = answer["path"]
-        if path.exists() and not answer["overwrite"]:
-            self.wizard.notify(f"{path} exists; tick 'overwrite' to replace it", severity="warning")
+        if answer.path.exists() and not answer.overwrite:
+            self.wizard.notify(f"{answer.path} exists; tick 'overwrite' to replace it", severity="warning")
             return
         try:
-            atomic_write(path, text)
+            atomic_write(answer.path, session.report(evaluation, self.state.resolved(), answer.format))
         except OSError as exc:
             self.wizard.notify(str(exc), title="Export failed", severity="error")
             return
-        self.wizard.notify(f"exported {path}")
+        self.wizard.notify(f"exported {answer.path}")
 
     @work
     async def action_save_preset(self) -> None:
         from tui.app.screens.modals import SavePresetModal
-        from tui.core.errors import InputError
         from tui.core.presetio import save_preset
 
         answer = await self.wizard.push_screen_wait(SavePresetModal(self.state.rubric.id))
         if answer is None:
             return
-        rubric = self.state.rubric.model_copy(update={"id": answer["id"], "version": answer["version"],
-                                                      "locks": list(self.state.locks)})
+        rubric = self.state.rubric.model_copy(
+            update={"id": answer.id, "version": answer.version, "locks": list(self.state.locks)}
+        )
         try:
-            path = save_preset(rubric, answer["where"], overwrite=answer["overwrite"])
-        except (InputError, OSError, FileExistsError) as exc:
+            path = save_preset(rubric, answer.where, overwrite=answer.overwrite)
+        except (InputError, OSError) as exc:
             self.wizard.notify(str(exc), title="Preset not saved", severity="error", timeout=10)
             return
         self.wizard.notify(f"saved {path}", title="Team preset saved")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,13 +14,18 @@ from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
     from tui.app.app import ShortlistApp
+    from tui.core.presets import PresetFile
+    from tui.core.wizard import DraftLoad
+    from tui.core.workflow import Session
 
-WELCOME = ("Picking an LLM is picking the brain of a product. shortlist screens a sourced catalogue on openness, "
-           "capability and practical limits, ranks what is left with the uncertainty shown, and writes a decision "
-           "record your team can review.")
+WELCOME = (
+    "Picking an LLM is picking the brain of a product. shortlist screens a sourced catalogue on openness, "
+    "capability and practical limits, ranks what is left with the uncertainty shown, and writes a decision "
+    "record your team can review."
+)
 
 
-class StartScreen(Screen):
+class StartScreen(Screen[None]):
     """Choose what to do."""
 
     BINDINGS = [
@@ -42,8 +47,9 @@ class StartScreen(Screen):
                 yield OptionList(id="presets")
                 with Horizontal(id="start-buttons"):
                     yield Button("New decision", id="new", variant="primary")
-                    yield Button("Resume draft", id="resume")
+                    yield Button("Resume draft", id="resume", disabled=True)
                     yield Button("Replay record…", id="open")
+                yield Static(id="draft-status")
             with Vertical(id="preset-side", classes="side"):
                 yield Static(id="preset-info")
                 yield Static(id="catalog-status")
@@ -51,38 +57,27 @@ class StartScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._presets: list[Any] = []
+        self._presets: list[PresetFile] = []
+        self._draft: DraftLoad | None = None
         self.ready = False
         """True once presets and the draft status are shown."""
         self._prepare()
-        if self.wizard.catalog is not None:
-            self.catalog_ready(self.wizard.catalog)
-        elif self.wizard.load_error:
-            self.catalog_failed(self.wizard.load_error)
-        else:
-            self.query_one("#catalog-status", Static).update("[dim]Loading the catalogue…[/dim]")
+        self.watch(self.wizard, "session", self._session_changed)
+        self.watch(self.wizard, "load_error", self._load_failed)
 
     @work(thread=True, exclusive=True, group="start", exit_on_error=False)
     def _prepare(self) -> None:
         """Read presets and the draft off the UI thread (it imports pydantic: ~0.4 s)."""
-        from tui.core.errors import InputError
         from tui.core.presets import list_presets
         from tui.core.wizard import load_draft
 
-        problem = None
-        try:
-            presets = list_presets()
-        except InputError as exc:
-            presets, problem = [], str(exc)
-        try:
-            draft = load_draft(self.wizard.draft)
-        except InputError:
-            draft = None
-        self.app.call_from_thread(self._prepared, presets, draft, problem)
+        presets, problems = list_presets(with_problems=True)
+        draft = load_draft(self.wizard.draft)
+        self.app.call_from_thread(self._prepared, presets, problems, draft)
 
-    def _prepared(self, presets: list[Any], draft: Any, problem: str | None) -> None:
-        if problem:
-            self.wizard.notify(problem, title="A preset folder has a problem", severity="error", timeout=10)
+    def _prepared(self, presets: list[PresetFile], problems: list[str], draft: DraftLoad) -> None:
+        for problem in problems:
+            self.wizard.notify(problem, title="A preset was skipped", severity="warning", timeout=10)
         options = self.query_one("#presets", OptionList)
         options.clear_options()
         seen: set[str] = set()
@@ -95,9 +90,14 @@ class StartScreen(Screen):
             options.add_option(Option(f"{preset.id}  [dim]{preset.origin} · v{preset.version}[/dim]", id=preset.id))
         if self._presets:
             options.highlighted = next((i for i, p in enumerate(self._presets) if p.id == "default"), 0)
+        self._draft = draft
         button = self.query_one("#resume", Button)
-        button.disabled = draft is None
-        button.label = "Resume draft" if draft is None else f"Resume draft ({draft.preset_ref or 'custom'}, step {draft.step + 1})"
+        state = draft.state
+        button.disabled = state is None
+        button.label = (
+            "Resume draft" if state is None else f"Resume draft ({state.preset_ref or 'custom'}, step {state.step + 1})"
+        )
+        self.query_one("#draft-status", Static).update(f"[b]⚠[/b] {draft.message}" if draft.message else "")
         self.ready = True
 
     @on(OptionList.OptionHighlighted)
@@ -108,28 +108,40 @@ class StartScreen(Screen):
         self.query_one("#preset-info", Static).update(
             f"[b]{preset.name or preset.id}[/b]  v{preset.version}\n[dim]{preset.origin}"
             f"{'' if preset.origin == 'bundled' else ': ' + str(preset.path)}[/dim]"
-            f"{extends}\n\n{preset.description}{shadows}")
+            f"{extends}\n\n{preset.description}{shadows}"
+        )
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
         self.action_new()
 
-    def catalog_ready(self, catalog: Any) -> None:
+    def _session_changed(self, session: Session | None) -> None:
+        if session is None:
+            self.query_one("#loading", LoadingIndicator).display = True
+            self.query_one("#catalog-status", Static).update("[dim]Loading the catalogue…[/dim]")
+            return
+        catalog = session.catalog
         self.query_one("#loading", LoadingIndicator).display = False
         open_weights = sum(1 for e in catalog.entries if e.deployment.self_hostable)
         self.query_one("#catalog-status", Static).update(
             f"\n[b]Catalogue[/b] {catalog.meta.version}: {len(catalog.entries)} models ({open_weights} with open "
-            f"weights), {len(catalog.registry)} benchmarks, as of {catalog.meta.as_of}."
-            + (f"\nOverlay: {catalog.overlay}" if catalog.overlay else ""))
+            f"weights), {len(catalog.registry)} benchmarks, as of {catalog.as_of}."
+            + (f"\nOverlay: {catalog.overlay}" if catalog.overlay else "")
+        )
 
-    def catalog_failed(self, message: str) -> None:
-        self.query_one("#loading", LoadingIndicator).display = False
-        self.query_one("#catalog-status", Static).update(f"\n[b]The catalogue could not be loaded:[/b]\n{message}")
+    def _load_failed(self, message: str | None) -> None:
+        if message:
+            self.query_one("#loading", LoadingIndicator).display = False
+            self.query_one("#catalog-status", Static).update(f"\n[b]The catalogue could not be loaded:[/b]\n{message}")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         {"new": self.action_new, "resume": self.action_resume, "open": self.action_open_record}[str(event.button.id)]()
 
-    def action_new(self) -> None:
+    @work
+    async def action_new(self) -> None:
+        from tui.app.screens.modals import ConfirmModal
+        from tui.core.wizard import discard_draft
+
         options = self.query_one("#presets", OptionList)
         if options.highlighted is None or not self._presets:
             return
@@ -137,38 +149,50 @@ class StartScreen(Screen):
         if self.wizard.load_error:
             self.wizard.notify(self.wizard.load_error, title="The catalogue could not be loaded", severity="error")
             return
-        if self.wizard.catalog is None:
+        if self._draft is not None and self._draft.state is not None and self.wizard.autosave:
+            state = self._draft.state
+            replace = await self.wizard.push_screen_wait(
+                ConfirmModal(
+                    f"Start a new decision from '{preset_id}'? Your autosaved draft ({state.preset_ref or 'custom'}, "
+                    f"step {state.step + 1}) will be discarded.",
+                    yes="Discard and start",
+                )
+            )
+            if not replace:
+                return
+            discard_draft(self.wizard.draft)
+            self._draft = None
+        if self.wizard.session is None:
             # start as soon as the catalogue is in (the App picks this up when it loads)
             self.wizard.initial_rubric = preset_id
             self.query_one("#catalog-status", Static).update(
-                f"[dim]Loading the catalogue… the decision starts from '{preset_id}' when it is ready.[/dim]")
+                f"[dim]Loading the catalogue… the decision starts from '{preset_id}' when it is ready.[/dim]"
+            )
             return
         self.wizard.start_from_preset(preset_id)
 
     def action_resume(self) -> None:
-        if self.query_one("#resume", Button).disabled:
+        state = self._draft.state if self._draft else None
+        if state is None:
             self.wizard.notify("there is no autosaved draft", severity="warning")
             return
-        if self.wizard.catalog is None:
+        if self.wizard.session is None:
             self.wizard.notify("the catalogue is still loading; one moment", severity="warning")
             return
-        self.wizard.resume_draft()
+        self.wizard.resume(state)
 
     @work
     async def action_open_record(self) -> None:
         from tui.app.screens.modals import OpenRecordModal, ReplayModal
         from tui.core.errors import InputError
-        from tui.core.evidence import bundle_from_record
-        from tui.core.records import read_record, replay
+        from tui.core.records import read_record
 
         path = await self.wizard.push_screen_wait(OpenRecordModal())
-        if path is None or self.wizard.catalog is None:
+        session = self.wizard.session
+        if path is None or session is None:
             return
         try:
-            record = read_record(path)
-            bundle = bundle_from_record(record, self.wizard.catalog)
-            report = replay(record, self.wizard.catalog, extra_results=bundle.results if bundle else None,
-                            team_criteria=bundle.criteria if bundle else None)
+            report = session.with_bundle(None).replay(read_record(path))
         except InputError as exc:
             self.wizard.notify(str(exc), title="Cannot replay", severity="error", timeout=10)
             return

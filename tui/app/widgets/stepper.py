@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.widgets import Static
 
 from tui.core.wizard import STEP_LABELS
 
-FUNNEL_LABELS = {"catalogue": "Catalogue", "openness": "Openness", "baselines": "Baselines",
-                 "domain": "Domain", "practical": "Practical"}
+if TYPE_CHECKING:
+    from tui.core.results import FunnelStep
+
+FUNNEL_LABELS = {
+    "catalogue": "Catalogue",
+    "openness": "Openness",
+    "baselines": "Baselines",
+    "domain": "Domain",
+    "practical": "Practical",
+}
 
 
 class Stepper(Static):
@@ -43,18 +53,18 @@ class FunnelBar(Static):
     FunnelBar { height: 1; width: 1fr; }
     """
 
-    def show(self, funnel: list[tuple[str, int]] | None, busy: bool = False) -> None:
+    def show(self, funnel: tuple[FunnelStep, ...] | None, busy: bool = False) -> None:
         """Render the funnel counts (None while the catalogue loads)."""
         if not funnel:
             self.update(Text("Funnel: loading catalogue…", style="dim"))
             return
         text = Text("Funnel: ", style="bold")
-        for index, (step, count) in enumerate(funnel):
+        for index, item in enumerate(funnel):
             if index:
                 text.append(" → ", style="dim")
-            style = "bold" if count else "bold reverse"
-            text.append(f"{FUNNEL_LABELS[step]} ")
-            text.append(str(count), style=style)
+            style = "bold" if item.remaining else "bold reverse"
+            text.append(f"{FUNNEL_LABELS[item.step]} ")
+            text.append(str(item.remaining), style=style)
         if busy:
             text.append("  …", style="dim")
         self.update(text)

@@ -1,0 +1,1 @@
+"""The pure domain: schemas, catalogue, stitched capability, engine, records (no textual, no rich)."""
