@@ -46,8 +46,13 @@ def first_frame_ms(kind: str) -> float:
     env = dict(os.environ)
     tmp = tempfile.mkdtemp()
     env.update({"SHORTLIST_CONFIG_DIR": tmp, "SHORTLIST_DATA_DIR": tmp})
-    out = subprocess.run([sys.executable, "-c", FIRST_FRAME, repr(time.time()), kind], capture_output=True,
-                         text=True, env=env, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_FRAME, repr(time.time()), kind],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     if out.returncode != 0:
         raise SystemExit(out.stderr)
     return float(out.stdout.strip().splitlines()[-1])
@@ -72,28 +77,68 @@ def synthetic_catalog(models: int):
     for index in range(models):
         level = rng.choice(levels)
         benches = rng.sample(list(registry), k=rng.randint(2, 8))
-        entries.append(CatalogEntry.model_validate({
-            "id": f"synthetic-{index:05d}", "name": f"Synthetic {index}", "organisation": "Bench", "family": "Syn",
-            "specs": {"params_total_b": rng.uniform(1, 400), "context_window": rng.choice([4096, 32768, 131072, 1000000]),
-                      "source": src, "as_of": day},
-            "license": {"id": "Apache-2.0", "name": "Apache", "class": rng.choice(classes), "source": src, "as_of": day},
-            "openness": {d: {"level": level, "evidence": src, "as_of": day} for d in DIMENSIONS},
-            "deployment": {"hosted_api": rng.random() < 0.8, "self_hostable": level != "opaque", "source": src, "as_of": day},
-            "benchmarks": [{"id": b, "value": round(rng.uniform(20, 95), 1), "setting": "synthetic",
-                            "reported_by": rng.choice(["developer", "independent"]), "source": src, "as_of": day}
-                           for b in benches],
-            "prices": [{"provider": "Bench", "first_party": True, "input_usd_per_mtok": round(rng.uniform(0.05, 15), 2),
-                        "output_usd_per_mtok": round(rng.uniform(0.1, 60), 2), "source": src, "as_of": day}],
-        }))
+        entries.append(
+            CatalogEntry.model_validate(
+                {
+                    "id": f"synthetic-{index:05d}",
+                    "name": f"Synthetic {index}",
+                    "organisation": "Bench",
+                    "family": "Syn",
+                    "specs": {
+                        "params_total_b": rng.uniform(1, 400),
+                        "context_window": rng.choice([4096, 32768, 131072, 1000000]),
+                        "source": src,
+                        "as_of": day,
+                    },
+                    "license": {
+                        "id": "Apache-2.0",
+                        "name": "Apache",
+                        "class": rng.choice(classes),
+                        "source": src,
+                        "as_of": day,
+                    },
+                    "openness": {d: {"level": level, "evidence": src, "as_of": day} for d in DIMENSIONS},
+                    "deployment": {
+                        "hosted_api": rng.random() < 0.8,
+                        "self_hostable": level != "opaque",
+                        "source": src,
+                        "as_of": day,
+                    },
+                    "benchmarks": [
+                        {
+                            "id": b,
+                            "value": round(rng.uniform(20, 95), 1),
+                            "setting": "synthetic",
+                            "reported_by": rng.choice(["developer", "independent"]),
+                            "source": src,
+                            "as_of": day,
+                        }
+                        for b in benches
+                    ],
+                    "prices": [
+                        {
+                            "provider": "Bench",
+                            "first_party": True,
+                            "input_usd_per_mtok": round(rng.uniform(0.05, 15), 2),
+                            "output_usd_per_mtok": round(rng.uniform(0.1, 60), 2),
+                            "source": src,
+                            "as_of": day,
+                        }
+                    ],
+                }
+            )
+        )
     meta = CatalogMeta(version="synthetic", as_of=day)
-    return Catalog(root=catalog_root(), meta=meta, registry=registry, entries=tuple(entries),
-                   sha256=catalog_hash(catalog_root()))
+    return Catalog(
+        root=catalog_root(), meta=meta, registry=registry, entries=tuple(entries), sha256=catalog_hash(catalog_root())
+    )
 
 
 async def keystroke_latency(catalog, runs: int) -> list[float]:
+    from textual.widgets import Input
+
     from tui.app.app import ShortlistApp
     from tui.app.screens.baselines import BaselinesScreen
-    from textual.widgets import Input
 
     app = ShortlistApp(autosave=False)
     samples = []
@@ -144,8 +189,12 @@ def main() -> None:
     args = parser.parse_args()
     bare = [first_frame_ms("bare") for _ in range(args.runs)]
     wizard = [first_frame_ms("wizard") for _ in range(args.runs)]
-    print(f"time to first frame, bare Textual app : median {statistics.median(bare):7.1f} ms  (runs: {', '.join(f'{v:.0f}' for v in bare)})")
-    print(f"time to first frame, shortlist wizard : median {statistics.median(wizard):7.1f} ms  (runs: {', '.join(f'{v:.0f}' for v in wizard)})")
+    print(
+        f"time to first frame, bare Textual app : median {statistics.median(bare):7.1f} ms  (runs: {', '.join(f'{v:.0f}' for v in bare)})"
+    )
+    print(
+        f"time to first frame, shortlist wizard : median {statistics.median(wizard):7.1f} ms  (runs: {', '.join(f'{v:.0f}' for v in wizard)})"
+    )
     print(f"  wizard overhead over bare Textual    : {statistics.median(wizard) - statistics.median(bare):7.1f} ms")
     start = time.perf_counter()
     catalog = synthetic_catalog(args.models)
@@ -154,8 +203,10 @@ def main() -> None:
     full, funnel = engine_timings(catalog)
     print(f"engine at {args.models:,} models: full evaluation {full:7.1f} ms, funnel only {funnel:7.1f} ms")
     samples = asyncio.run(keystroke_latency(catalog, args.runs))
-    print(f"keystroke -> updated funnel at {args.models:,} models: median {statistics.median(samples):7.1f} ms, "
-          f"max {max(samples):7.1f} ms (n={len(samples)})")
+    print(
+        f"keystroke -> updated funnel at {args.models:,} models: median {statistics.median(samples):7.1f} ms, "
+        f"max {max(samples):7.1f} ms (n={len(samples)})"
+    )
 
 
 if __name__ == "__main__":

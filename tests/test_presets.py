@@ -14,23 +14,34 @@ import tomllib
 from pathlib import Path
 
 import pytest
-
-from conftest import cli_env, run_cli
+from helpers import cli_env, run_cli
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "rubrics"
 BUNDLED_PRESETS = sorted(p.stem for p in BUNDLED.glob("*.toml"))
 
 
-def shortlist(*args: str, cwd: Path, home: Path | None = None, extra: dict[str, str] | None = None,
-              ) -> subprocess.CompletedProcess:
+def shortlist(
+    *args: str,
+    cwd: Path,
+    home: Path | None = None,
+    extra: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess:
     env = cli_env(home or cwd)
     env.update(extra or {})
     return run_cli(*args, cwd=cwd, env=env)
 
 
-def preset(folder: Path, file_id: str, body: str = "", *, version: str = "1.0.0", extends: str | None = None,
-           weights: bool = True, filename: str | None = None) -> Path:
+def preset(
+    folder: Path,
+    file_id: str,
+    body: str = "",
+    *,
+    version: str = "1.0.0",
+    extends: str | None = None,
+    weights: bool = True,
+    filename: str | None = None,
+) -> Path:
     """Write a small preset; without ``extends`` it gets a weight so it stands alone."""
     folder.mkdir(parents=True, exist_ok=True)
     head = f'id = "{file_id}"\nversion = "{version}"\n'
@@ -85,8 +96,10 @@ def test_discovery_order_env_then_project_then_user_then_bundled(four_places):
     p = four_places
     with_env = {"SHORTLIST_RUBRICS": str(p["env"])}
     # the project folder is found by walking up from a nested working folder
-    assert _checked_version(shortlist("rubric", "check", "default", cwd=p["nested"], home=p["home"],
-                                      extra=with_env)) == "4.0.0"
+    assert (
+        _checked_version(shortlist("rubric", "check", "default", cwd=p["nested"], home=p["home"], extra=with_env))
+        == "4.0.0"
+    )
     assert _checked_version(shortlist("rubric", "check", "default", cwd=p["nested"], home=p["home"])) == "3.0.0"
     assert _checked_version(shortlist("rubric", "check", "default", cwd=p["outside"], home=p["home"])) == "2.0.0"
     (p["home"] / "config" / "rubrics" / "default.toml").unlink()
@@ -98,19 +111,31 @@ def test_several_env_folders_are_searched_in_order(four_places, tmp_path):
     first = tmp_path / "first"
     preset(first, "default", version="9.0.0")
     both = {"SHORTLIST_RUBRICS": os.pathsep.join([str(first), str(p["env"])])}
-    assert _checked_version(shortlist("rubric", "check", "default", cwd=p["nested"], home=p["home"],
-                                      extra=both)) == "9.0.0"
+    assert (
+        _checked_version(shortlist("rubric", "check", "default", cwd=p["nested"], home=p["home"], extra=both))
+        == "9.0.0"
+    )
 
 
 def test_rubric_list_shows_origin_version_and_shadows(four_places):
     p = four_places
-    result = shortlist("rubric", "list", "--format", "json", cwd=p["nested"], home=p["home"],
-                       extra={"SHORTLIST_RUBRICS": str(p["env"])})
+    result = shortlist(
+        "rubric",
+        "list",
+        "--format",
+        "json",
+        cwd=p["nested"],
+        home=p["home"],
+        extra={"SHORTLIST_RUBRICS": str(p["env"])},
+    )
     assert result.returncode == 0, result.stderr
     listed = json.loads(result.stdout)
     defaults = [item for item in listed if item["id"] == "default"]
     assert [(d["origin"], d["version"]) for d in defaults] == [
-        ("SHORTLIST_RUBRICS", "4.0.0"), ("project", "3.0.0"), ("user", "2.0.0"), ("bundled", "1.0.0"),
+        ("SHORTLIST_RUBRICS", "4.0.0"),
+        ("project", "3.0.0"),
+        ("user", "2.0.0"),
+        ("bundled", "1.0.0"),
     ]
     winner = defaults[0]
     assert [s.split(":", 1)[0] for s in winner["shadows"]] == ["project", "user", "bundled"]
@@ -145,10 +170,20 @@ def test_resolving_a_shadowed_name_warns(four_places):
 def team_chain(tmp_path):
     """team -> dept -> default, in a project folder."""
     folder = project_dir(tmp_path)
-    preset(folder, "dept", '[baselines]\nthresholds = { mmlu = 60 }\n[practical]\nmin_context = 32768\n',
-           version="2.0.0", extends="default")
-    preset(folder, "team", '[domain]\ncost_weight = 2.0\nweights = { swe_bench_verified = 2.0 }\n'
-           '[policy]\nshortlist_size = 3\n', version="1.2.0", extends="dept")
+    preset(
+        folder,
+        "dept",
+        "[baselines]\nthresholds = { mmlu = 60 }\n[practical]\nmin_context = 32768\n",
+        version="2.0.0",
+        extends="default",
+    )
+    preset(
+        folder,
+        "team",
+        "[domain]\ncost_weight = 2.0\nweights = { swe_bench_verified = 2.0 }\n[policy]\nshortlist_size = 3\n",
+        version="1.2.0",
+        extends="dept",
+    )
     return tmp_path
 
 
@@ -201,10 +236,13 @@ REASON = "only licences legal has approved"
 @pytest.fixture
 def governed(tmp_path):
     """A project preset that extends default and locks the licence classes."""
-    preset(project_dir(tmp_path), "governed",
-           '[openness]\nlicense_classes = ["osi-open", "open-weights-restricted"]\n'
-           f'[[locks]]\nfield = "openness.license_classes"\nowner = "{OWNER}"\nreason = "{REASON}"\n',
-           extends="default")
+    preset(
+        project_dir(tmp_path),
+        "governed",
+        '[openness]\nlicense_classes = ["osi-open", "open-weights-restricted"]\n'
+        f'[[locks]]\nfield = "openness.license_classes"\nowner = "{OWNER}"\nreason = "{REASON}"\n',
+        extends="default",
+    )
     return tmp_path
 
 
@@ -221,9 +259,12 @@ def test_a_locked_preset_runs(governed):
 
 
 def test_a_child_that_loosens_a_lock_fails_naming_the_owner(governed):
-    preset(project_dir(governed), "loose",
-           '[openness]\nlicense_classes = ["osi-open", "open-weights-restricted", "proprietary"]\n',
-           extends="governed")
+    preset(
+        project_dir(governed),
+        "loose",
+        '[openness]\nlicense_classes = ["osi-open", "open-weights-restricted", "proprietary"]\n',
+        extends="governed",
+    )
     line = one_line_error(shortlist("run", "--rubric", "loose", cwd=governed))
     assert "loose.toml" in line
     assert f"openness.license_classes is locked by {OWNER} ({REASON})" in line
@@ -239,21 +280,114 @@ def test_a_child_may_tighten_a_lock(governed):
 
 
 def test_set_may_tighten_a_lock_but_not_loosen_it(governed):
-    loosen = shortlist("run", "--rubric", "governed", "--set",
-                       'openness.license_classes=["osi-open", "proprietary"]', cwd=governed)
+    loosen = shortlist(
+        "run", "--rubric", "governed", "--set", 'openness.license_classes=["osi-open", "proprietary"]', cwd=governed
+    )
     line = one_line_error(loosen)
-    assert f"--set openness.license_classes: locked by {OWNER} ({REASON})" in line
-    tighten = shortlist("run", "--rubric", "governed", "--format", "json", "--set",
-                        'openness.license_classes=["osi-open"]', cwd=governed)
+    assert (
+        f"--set openness.license_classes=['osi-open', 'proprietary']: loosens openness.license_classes, which "
+        f"is locked by {OWNER} ({REASON})"
+    ) in line
+    tighten = shortlist(
+        "run",
+        "--rubric",
+        "governed",
+        "--format",
+        "json",
+        "--set",
+        'openness.license_classes=["osi-open"]',
+        cwd=governed,
+    )
     assert tighten.returncode == 0, tighten.stderr
     assert json.loads(tighten.stdout)["rubric"]["resolved"]["openness"]["license_classes"] == ["osi-open"]
+
+
+@pytest.fixture
+def strict_floors(tmp_path):
+    """A preset that locks openness levels, thresholds and the missing-data policy."""
+    preset(
+        project_dir(tmp_path),
+        "floors",
+        '[openness]\nmin_levels = { weights = "inspectable" }\n'
+        '[baselines]\nthresholds = { mmlu_pro = 40 }\n[policy]\nmissing_data = "fail"\n'
+        '[[locks]]\nfield = "openness.min_levels"\nowner = "ml-platform"\nreason = "self-hosting"\n'
+        '[[locks]]\nfield = "baselines.thresholds"\nowner = "ml-platform"\nreason = "quality floor"\n'
+        '[[locks]]\nfield = "policy.missing_data"\nowner = "ml-platform"\nreason = "defensible"\n',
+        extends="default",
+    )
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "setting, locked",
+    [
+        ("openness={}", "openness.min_levels"),
+        ("openness.min_levels.weights=opaque", "openness.min_levels"),
+        ("openness.min_levels={}", "openness.min_levels"),
+        ("baselines.thresholds.mmlu_pro=10", "baselines.thresholds"),
+        ("baselines={}", "baselines.thresholds"),
+        ("baselines.thresholds={}", "baselines.thresholds"),
+        ("policy.missing_data=warn", "policy.missing_data"),
+    ],
+)
+def test_no_set_path_loosens_a_lock(strict_floors, setting, locked):
+    line = one_line_error(shortlist("run", "--rubric", "floors", "--set", setting, cwd=strict_floors))
+    assert f"--set {setting.split('=')[0]}=" in line
+    assert f"loosens {locked}, which is locked by ml-platform" in line
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "baselines.thresholds.mmlu_pro=55",
+        "baselines.thresholds.gpqa_diamond=30",
+        "openness.min_levels.weights=open",
+        "openness.min_levels.license=described",
+    ],
+)
+def test_set_may_tighten_any_locked_field(strict_floors, setting):
+    result = shortlist("run", "--rubric", "floors", "--format", "json", "--set", setting, cwd=strict_floors)
+    assert result.returncode in (0, 1), result.stderr
+    assert json.loads(result.stdout)["rubric"]["locks"]
+
+
+def test_a_broken_preset_never_blocks_the_others(tmp_path):
+    folder = project_dir(tmp_path)
+    (folder / "broken.toml").write_text('id = "broken"\nversion = "1.0.0\n')
+    preset(folder, "good", extends="default")
+    listed = shortlist("rubric", "list", cwd=tmp_path)
+    assert listed.returncode == 0
+    assert "broken.toml:2: malformed TOML" in listed.stderr and "skipped" in listed.stderr
+    assert "good" in listed.stdout and "default" in listed.stdout
+    assert shortlist("rubric", "check", "default", cwd=tmp_path).returncode == 0
+    assert shortlist("rubric", "check", "good", cwd=tmp_path).returncode == 0
+    os.chmod(folder / "good.toml", 0)
+    try:
+        unreadable = shortlist("run", "--rubric", "default", "--format", "json", cwd=tmp_path)
+        if os.geteuid() != 0:  # root reads anything: the permission case only bites for users
+            assert unreadable.returncode in (0, 1)
+            assert "good.toml" in unreadable.stderr
+    finally:
+        os.chmod(folder / "good.toml", 0o644)
 
 
 def test_the_record_names_the_preset_version_and_the_lock(governed):
     first = shortlist("run", "--rubric", "governed", "--format", "json", cwd=governed)
     chosen = json.loads(first.stdout)["shortlist"][0]["id"]
-    result = shortlist("run", "--rubric", "governed", "--format", "json", "--record", "decisions",
-                       "--choose", chosen, "--title", "Licensed model", cwd=governed)
+    result = shortlist(
+        "run",
+        "--rubric",
+        "governed",
+        "--format",
+        "json",
+        "--record",
+        "decisions",
+        "--choose",
+        chosen,
+        "--title",
+        "Licensed model",
+        cwd=governed,
+    )
     assert result.returncode == 0, result.stderr
     record = next((governed / "decisions").glob("*.md")).read_text()
     assert "`governed@1.0.0`" in record
@@ -264,8 +398,12 @@ def test_the_record_names_the_preset_version_and_the_lock(governed):
 
 def test_adding_a_threshold_to_a_locked_table_is_tightening(tmp_path):
     folder = project_dir(tmp_path)
-    preset(folder, "floor", '[[locks]]\nfield = "baselines.thresholds"\nowner = "ml-platform"\nreason = "floors"\n',
-           extends="default")
+    preset(
+        folder,
+        "floor",
+        '[[locks]]\nfield = "baselines.thresholds"\nowner = "ml-platform"\nreason = "floors"\n',
+        extends="default",
+    )
     preset(folder, "more", "[baselines]\nthresholds = { mmlu_pro = 40 }\n", extends="floor")
     result = shortlist("rubric", "check", "more", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -273,8 +411,12 @@ def test_adding_a_threshold_to_a_locked_table_is_tightening(tmp_path):
 
 def test_lowering_an_inherited_locked_threshold_is_refused(tmp_path):
     folder = project_dir(tmp_path)
-    preset(folder, "floor", '[[locks]]\nfield = "baselines.thresholds"\nowner = "ml-platform"\nreason = "floors"\n',
-           extends="default")
+    preset(
+        folder,
+        "floor",
+        '[[locks]]\nfield = "baselines.thresholds"\nowner = "ml-platform"\nreason = "floors"\n',
+        extends="default",
+    )
     preset(folder, "lower", "[baselines]\nthresholds = { mmlu_pro = 30 }\n", extends="floor")
     line = one_line_error(shortlist("rubric", "check", "lower", cwd=tmp_path))
     assert "baselines.thresholds is locked by ml-platform (floors)" in line
@@ -299,8 +441,12 @@ def _wrong_type(root: Path) -> tuple[list[str], str]:
 
 
 def _bad_lock_field(root: Path) -> tuple[list[str], str]:
-    preset(project_dir(root), "lockit", '[[locks]]\nfield = "openness.licence_classes"\nowner = "x"\nreason = "y"\n',
-           extends="default")
+    preset(
+        project_dir(root),
+        "lockit",
+        '[[locks]]\nfield = "openness.licence_classes"\nowner = "x"\nreason = "y"\n',
+        extends="default",
+    )
     return ["rubric", "check", "lockit"], "cannot be locked; did you mean 'openness.license_classes'?"
 
 
@@ -344,13 +490,13 @@ def _dotdot_name(root: Path) -> tuple[list[str], str]:
 def _symlink_outside(root: Path) -> tuple[list[str], str]:
     target = preset(root / "elsewhere", "evil")
     (project_dir(root) / "evil.toml").symlink_to(target)
-    return ["rubric", "check", "default"], "evil.toml: preset is a link that points outside its folder"
+    return ["rubric", "check", "evil"], "evil.toml: preset is a link that points outside its folder"
 
 
 def _too_big(root: Path) -> tuple[list[str], str]:
     path = preset(project_dir(root), "big")
     path.write_text(path.read_text() + "# padding\n" * 120_000)
-    return ["rubric", "list"], "the limit is 1,048,576"
+    return ["run", "--rubric", "big"], "the limit is 1,048,576"
 
 
 def _too_big_path(root: Path) -> tuple[list[str], str]:
@@ -376,9 +522,24 @@ def _unknown_benchmark(root: Path) -> tuple[list[str], str]:
     return ["rubric", "check", "bench"], "unknown benchmark 'swe_bench'; did you mean"
 
 
-BAD = [_unknown_key, _unknown_top_key, _wrong_type, _bad_lock_field, _cycle, _self_cycle, _missing_parent,
-       _dotdot_parent, _absolute_parent, _dotdot_name, _symlink_outside, _too_big, _too_big_path, _duplicate_id,
-       _malformed, _unknown_benchmark]
+BAD = [
+    _unknown_key,
+    _unknown_top_key,
+    _wrong_type,
+    _bad_lock_field,
+    _cycle,
+    _self_cycle,
+    _missing_parent,
+    _dotdot_parent,
+    _absolute_parent,
+    _dotdot_name,
+    _symlink_outside,
+    _too_big,
+    _too_big_path,
+    _duplicate_id,
+    _malformed,
+    _unknown_benchmark,
+]
 
 
 @pytest.mark.parametrize("make", BAD, ids=[f.__name__.strip("_") for f in BAD])
@@ -419,8 +580,14 @@ def test_rubric_new_writes_a_template_that_checks(tmp_path):
     schema = Path(first.removeprefix("#:schema "))
     assert schema.is_absolute() and schema.name == "rubric.schema.json" and schema.is_file()
     data = tomllib.loads(text)
-    assert data == {"schema_version": 1, "id": "support-bot", "version": "1.0.0", "name": "Support bot",
-                    "description": "", "extends": "default"}
+    assert data == {
+        "schema_version": 1,
+        "id": "support-bot",
+        "version": "1.0.0",
+        "name": "Support bot",
+        "description": "",
+        "extends": "default",
+    }
     for section in ("[openness]", "[baselines]", "[domain]", "[practical]", "[policy]", "[[locks]]"):
         assert f"# {section}" in text
     check = shortlist("rubric", "check", "support-bot", cwd=tmp_path)
@@ -466,11 +633,14 @@ def test_rubric_new_refuses_names_that_are_not_plain(tmp_path, name):
     assert not (tmp_path / "x.toml").exists()
 
 
-@pytest.mark.parametrize("base, message", [
-    ("nosuch", "cannot build on preset 'nosuch': no rubric preset named 'nosuch'"),
-    ("../default", "--from preset '../default' is not a plain name"),
-    ("default", None),
-])
+@pytest.mark.parametrize(
+    "base, message",
+    [
+        ("nosuch", "cannot build on preset 'nosuch': no rubric preset named 'nosuch'"),
+        ("../default", "--from preset '../default' is not a plain name"),
+        ("default", None),
+    ],
+)
 def test_rubric_new_needs_a_base_that_resolves(tmp_path, base, message):
     result = shortlist("rubric", "new", "team", "--from", base, cwd=tmp_path)
     if message is None:
@@ -484,8 +654,7 @@ def test_rubric_new_refuses_a_cycle(tmp_path):
     folder = project_dir(tmp_path)
     preset(folder, "dept", extends="default")
     preset(folder, "team", extends="dept")
-    assert "cannot extend itself" in one_line_error(shortlist("rubric", "new", "team", "--from", "team",
-                                                              cwd=tmp_path))
+    assert "cannot extend itself" in one_line_error(shortlist("rubric", "new", "team", "--from", "team", cwd=tmp_path))
     # a new user-level 'dept' extending 'team' would loop team -> dept -> team
     line = one_line_error(shortlist("rubric", "new", "dept", "--from", "team", "--user", cwd=tmp_path))
     assert "would extend itself through team -> dept -> default" in line
@@ -530,7 +699,7 @@ def test_save_preset_round_trips_through_inheritance(tmp_path, monkeypatch):
     path = save_preset(rubric, "project")
     assert path == tmp_path / ".shortlist" / "rubrics" / "team-code.toml"
     text = path.read_text()
-    assert text.startswith("#:schema /") or text.startswith("#:schema file:")
+    assert text.startswith(("#:schema /", "#:schema file:"))
     data = tomllib.loads(text)
     assert data["extends"] == "coding-assistant"
     assert "min_mof_class" not in data["openness"]  # None is left out
@@ -567,10 +736,13 @@ def test_save_preset_keeps_locks_and_never_overwrites_unless_asked(tmp_path, mon
     from tui.core.presets import resolve
 
     monkeypatch.chdir(tmp_path)
-    preset(project_dir(tmp_path), "governed",
-           '[openness]\nlicense_classes = ["osi-open"]\n'
-           f'[[locks]]\nfield = "openness.license_classes"\nowner = "{OWNER}"\nreason = "{REASON}"\n',
-           extends="default")
+    preset(
+        project_dir(tmp_path),
+        "governed",
+        '[openness]\nlicense_classes = ["osi-open"]\n'
+        f'[[locks]]\nfield = "openness.license_classes"\nowner = "{OWNER}"\nreason = "{REASON}"\n',
+        extends="default",
+    )
     rubric = resolve("governed").rubric.model_copy(update={"id": "governed-2", "extends": "governed"})
     path = save_preset(rubric, "project")
     assert resolve("governed-2").locks[0].owner == OWNER
@@ -608,13 +780,19 @@ def test_bundled_preset_checks_and_runs(tmp_path, name):
 
 
 def test_bundled_presets_include_the_five_briefs():
-    assert {"default", "open-science", "self-hosted-enterprise", "startup-api-budget", "coding-assistant",
-            "factual-assistant"} <= set(BUNDLED_PRESETS)
+    assert {
+        "default",
+        "open-science",
+        "self-hosted-enterprise",
+        "startup-api-budget",
+        "coding-assistant",
+        "factual-assistant",
+    } <= set(BUNDLED_PRESETS)
 
 
 def test_bundled_schema_file_is_current(tmp_path):
     result = shortlist("rubric", "schema", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (BUNDLED / "rubric.schema.json").read_text() == result.stdout, (
-        "rubrics/rubric.schema.json is stale: regenerate it with "
-        "`shortlist rubric schema > rubrics/rubric.schema.json`")
+        "rubrics/rubric.schema.json is stale: regenerate it with `shortlist rubric schema > rubrics/rubric.schema.json`"
+    )

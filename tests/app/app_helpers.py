@@ -1,54 +1,26 @@
-"""Fixtures for the wizard tests: a small fixed catalogue and an app factory."""
+"""Helpers for the wizard tests: waits on idle, never fixed sleeps."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
-import pytest
-import sys
-sys.path.insert(0, str(Path(__file__).parent))
+async def wait_for(pilot, condition, timeout: float = 20.0) -> None:
+    """Process events until ``condition()`` holds (no fixed sleep); fail after ``timeout`` seconds."""
+    import time
 
-from factory import entry, write_catalog
-
-
-@pytest.fixture
-def small_catalog(tmp_path) -> Path:
-    """Five models that exercise every step (openness, thresholds, cost, context, self-hosting)."""
-    return write_catalog(tmp_path / "catalog", [
-        entry("open-70b", scores={"mmlu": 80, "mmlu_pro": 55, "humaneval": 72, "gpqa_diamond": 45, "ifeval": 80},
-              price=(0.9, 0.9), params=70, context=131072),
-        entry("open-8b", scores={"mmlu": 66, "mmlu_pro": 40, "humaneval": 60, "ifeval": 75}, price=(0.1, 0.1),
-              params=8, context=131072),
-        entry("closed-frontier", scores={"mmlu": 88, "mmlu_pro": 75, "humaneval": 90, "gpqa_diamond": 70,
-                                         "ifeval": 86}, price=(2.5, 10), params=None, level="opaque",
-              license_class="proprietary", self_host=False, reported_by="developer", context=200000),
-        entry("research-1b", scores={"mmlu": 30, "humaneval": 10}, price=None, params=1.2, context=4096,
-              hosted=False),
-        entry("restricted-27b", scores={"mmlu": 76, "mmlu_pro": 50, "humaneval": 65, "ifeval": 82}, price=(0.3, 0.3),
-              params=27, level="inspectable", license_class="open-weights-restricted", context=131072),
-    ])
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the wizard did not reach the expected state")
+        await pilot.pause()
 
 
-@pytest.fixture
-def make_app(small_catalog, tmp_path):
-    """Build a wizard on the small catalogue with the autosave in tmp."""
-    from tui.app.app import ShortlistApp
-
-    def factory(**kwargs):
-        kwargs.setdefault("catalog_dir", str(small_catalog))
-        kwargs.setdefault("draft", tmp_path / "draft.json")
-        return ShortlistApp(**kwargs)
-
-    return factory
-
-
-async def settle(pilot, seconds: float = 0.3) -> None:
-    """Let workers finish and the screen refresh (and the catalogue load, at start)."""
-    for _ in range(300):
-        if pilot.app.catalog is not None and getattr(pilot.app.screen, "ready", True):
-            break
-        await pilot.pause(0.05)
-    await pilot.app.wait_until_idle()
-    await pilot.pause(seconds)
-    await pilot.app.wait_until_idle()
-    await pilot.pause(0.05)
+async def settle(pilot) -> None:
+    """Wait until the catalogue is in, the screen is ready, and no worker or debounce is pending."""
+    app = pilot.app
+    await wait_for(
+        pilot, lambda: (app.session is not None or app.load_error is not None) and getattr(app.screen, "ready", True)
+    )
+    await app.wait_until_idle()
+    await pilot.pause()
+    await app.wait_until_idle()
+    await pilot.pause()

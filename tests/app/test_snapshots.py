@@ -6,9 +6,8 @@ Update after reviewing the report:  pytest tests/app/test_snapshots.py --snapsho
 from __future__ import annotations
 
 import pytest
+from app_helpers import settle
 from textual.widgets import Input
-
-from app_helpers import make_app, settle, small_catalog  # noqa: F401
 
 SIZE = (100, 32)
 

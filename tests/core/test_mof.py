@@ -17,17 +17,20 @@ def evidence(names, license="Apache-2.0", **overrides):
     return MofEvidence(source="https://example.org/mot", as_of=dt.date(2025, 1, 1), components=comps)
 
 
-@pytest.mark.parametrize("names, overrides, expected", [
-    (CLASS_III, {}, 3),
-    (CLASS_III + CLASS_II, {}, 2),
-    (CLASS_III + CLASS_II + CLASS_I, {}, 1),
-    (CLASS_III[:-1], {}, None),
-    (CLASS_III + CLASS_II + CLASS_I, {"Training code": "unlicensed"}, 3),
-    (CLASS_III + CLASS_II, {"Model parameters (Final)": "LicenseRef-Llama-2-Community"}, None),
-    # a research paper stands in for the technical report
-    (tuple(n for n in CLASS_III if n != "Technical report") + ("Research paper",), {}, 3),
-    (CLASS_III + CLASS_II + CLASS_I, {"Datasets": "CC-BY-NC-4.0"}, 2),
-])
+@pytest.mark.parametrize(
+    "names, overrides, expected",
+    [
+        (CLASS_III, {}, 3),
+        (CLASS_III + CLASS_II, {}, 2),
+        (CLASS_III + CLASS_II + CLASS_I, {}, 1),
+        (CLASS_III[:-1], {}, None),
+        (CLASS_III + CLASS_II + CLASS_I, {"Training code": "unlicensed"}, 3),
+        (CLASS_III + CLASS_II, {"Model parameters (Final)": "LicenseRef-Llama-2-Community"}, None),
+        # a research paper stands in for the technical report
+        ((*tuple(n for n in CLASS_III if n != "Technical report"), "Research paper"), {}, 3),
+        (CLASS_III + CLASS_II + CLASS_I, {"Datasets": "CC-BY-NC-4.0"}, 2),
+    ],
+)
 def test_rule(names, overrides, expected):
     assert derive_mof_class(evidence(names, **overrides)).mof_class == expected
 
@@ -39,10 +42,22 @@ def test_missing_components_are_named():
     assert result.label == "Class III (Open Model) (derived)"
 
 
-@pytest.mark.parametrize("spdx, ok", [("Apache-2.0", True), ("MIT", True), ("CC-BY-4.0", True), ("CC0-1.0", True),
-                                      ("ODC-By-1.0", True), ("CDLA-Permissive-2.0", True), ("OpenMDW-1.0", True),
-                                      ("CC-BY-NC-4.0", False), ("LicenseRef-Llama-3.1-Community", False),
-                                      ("unlicensed", False), ("", False)])
+@pytest.mark.parametrize(
+    "spdx, ok",
+    [
+        ("Apache-2.0", True),
+        ("MIT", True),
+        ("CC-BY-4.0", True),
+        ("CC0-1.0", True),
+        ("ODC-By-1.0", True),
+        ("CDLA-Permissive-2.0", True),
+        ("OpenMDW-1.0", True),
+        ("CC-BY-NC-4.0", False),
+        ("LicenseRef-Llama-3.1-Community", False),
+        ("unlicensed", False),
+        ("", False),
+    ],
+)
 def test_open_licences(spdx, ok):
     assert is_open_license(spdx) is ok
 

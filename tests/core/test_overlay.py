@@ -7,12 +7,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from conftest import cli_env, run_cli
 from factory import entry, write_catalog
+from helpers import cli_env, run_cli
+from tomlkit import dumps
+
 from tui.core.catalog import load_catalog
 from tui.core.errors import InputError
-from tui.core.tomlw import dumps
 
 RUBRIC = """
 id = "overlay-test"
@@ -32,10 +32,13 @@ def shortlist(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subpr
 
 @pytest.fixture
 def catalog_dir(tmp_path) -> Path:
-    return write_catalog(tmp_path / "catalog", [
-        entry("alpha-70b", scores={"mmlu": 82}, price=(0.9, 0.9), params=70),
-        entry("beta-8b", scores={"mmlu": 68}, price=(0.1, 0.1), params=8),
-    ])
+    return write_catalog(
+        tmp_path / "catalog",
+        [
+            entry("alpha-70b", scores={"mmlu": 82}, price=(0.9, 0.9), params=70),
+            entry("beta-8b", scores={"mmlu": 68}, price=(0.1, 0.1), params=8),
+        ],
+    )
 
 
 def write_overlay(folder: Path, name: str, data: dict | str) -> Path:
@@ -47,9 +50,17 @@ def write_overlay(folder: Path, name: str, data: dict | str) -> Path:
 
 NEGOTIATED = {
     "id": "alpha-70b",
-    "prices": [{"provider": "Test Org", "first_party": True, "input_usd_per_mtok": 0.45,
-                "output_usd_per_mtok": 0.3, "source": "https://example.org/our-contract",
-                "as_of": "2026-10-01", "note": "Negotiated enterprise rate."}],
+    "prices": [
+        {
+            "provider": "Test Org",
+            "first_party": True,
+            "input_usd_per_mtok": 0.45,
+            "output_usd_per_mtok": 0.3,
+            "source": "https://example.org/our-contract",
+            "as_of": "2026-10-01",
+            "note": "Negotiated enterprise rate.",
+        }
+    ],
 }
 
 
@@ -98,8 +109,18 @@ def test_overlay_replaces_single_fields_and_names_them(tmp_path, catalog_dir):
 
 def run_json(tmp_path: Path, catalog_dir: Path, *extra: str, env: dict[str, str] | None = None) -> tuple[dict, str]:
     (tmp_path / "rubric.toml").write_text(RUBRIC)
-    result = shortlist("run", "--rubric", "rubric.toml", "--catalog", str(catalog_dir), "--format", "json",
-                       *extra, cwd=tmp_path, env=env)
+    result = shortlist(
+        "run",
+        "--rubric",
+        "rubric.toml",
+        "--catalog",
+        str(catalog_dir),
+        "--format",
+        "json",
+        *extra,
+        cwd=tmp_path,
+        env=env,
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout), result.stderr
 
@@ -152,13 +173,21 @@ def test_team_model_from_an_overlay_is_ranked(tmp_path, catalog_dir):
 
 
 BAD_OVERLAYS = [
-    pytest.param({"id": "alpha-70b", "prices": [{**NEGOTIATED["prices"][0], "input_usd_per_mtok": -1.0}]},
-                 "prices[0].input_usd_per_mtok = -1.0 is out of range", id="negative-price"),
-    pytest.param({"id": "alpha-70b", "specs": {"contxt_window": 1000}},
-                 "unknown key 'specs.contxt_window'; did you mean 'context_window'?", id="typo"),
-    pytest.param({"id": "alpha-70b", "prices": [{**NEGOTIATED["prices"][0], "source": "our contract"}]},
-                 "prices[0].source = 'our contract' has the wrong form (expected a public http(s) URL)",
-                 id="source-not-a-url"),
+    pytest.param(
+        {"id": "alpha-70b", "prices": [{**NEGOTIATED["prices"][0], "input_usd_per_mtok": -1.0}]},
+        "prices[0].input_usd_per_mtok = -1.0 is out of range",
+        id="negative-price",
+    ),
+    pytest.param(
+        {"id": "alpha-70b", "specs": {"contxt_window": 1000}},
+        "unknown key 'specs.contxt_window'; did you mean 'context_window'?",
+        id="typo",
+    ),
+    pytest.param(
+        {"id": "alpha-70b", "prices": [{**NEGOTIATED["prices"][0], "source": "our contract"}]},
+        "prices[0].source = 'our contract' has the wrong form (expected a public http(s) URL)",
+        id="source-not-a-url",
+    ),
     pytest.param('id = "alpha-70b"\n[specs\ncontext_window = 1\n', "malformed TOML", id="malformed"),
 ]
 
@@ -169,8 +198,18 @@ def test_a_bad_overlay_file_gives_one_line_and_exit_2(tmp_path, catalog_dir, bod
     write_overlay(overlay, "alpha-70b", body)
     (tmp_path / "rubric.toml").write_text(RUBRIC)
 
-    result = shortlist("run", "--rubric", "rubric.toml", "--catalog", str(catalog_dir),
-                       "--catalog-overlay", str(overlay), "--format", "json", cwd=tmp_path)
+    result = shortlist(
+        "run",
+        "--rubric",
+        "rubric.toml",
+        "--catalog",
+        str(catalog_dir),
+        "--catalog-overlay",
+        str(overlay),
+        "--format",
+        "json",
+        cwd=tmp_path,
+    )
 
     assert result.returncode == 2
     assert result.stdout == ""
@@ -184,8 +223,16 @@ def test_a_bad_overlay_file_gives_one_line_and_exit_2(tmp_path, catalog_dir, bod
 
 def test_a_missing_overlay_folder_is_one_line(tmp_path, catalog_dir):
     (tmp_path / "rubric.toml").write_text(RUBRIC)
-    result = shortlist("run", "--rubric", "rubric.toml", "--catalog", str(catalog_dir),
-                       "--catalog-overlay", "no-such-overlay", cwd=tmp_path)
+    result = shortlist(
+        "run",
+        "--rubric",
+        "rubric.toml",
+        "--catalog",
+        str(catalog_dir),
+        "--catalog-overlay",
+        "no-such-overlay",
+        cwd=tmp_path,
+    )
     assert result.returncode == 2
     assert result.stderr.strip() == "shortlist: error: no-such-overlay: overlay folder not found"
     with pytest.raises(InputError, match="overlay folder not found"):

@@ -15,10 +15,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-from conftest import run_cli
-
 from factory import entry, write_catalog
+from helpers import run_cli
+
 from tui.core.catalog import load_catalog
 from tui.core.errors import InputError
 from tui.core.evidence import load_evidence, match_model, read_file
@@ -45,14 +44,32 @@ def shortlist(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 @pytest.fixture
 def catalogue(tmp_path) -> Path:
     """Three synthetic entries that carry the real catalogue's ids and aliases (not its scores)."""
-    return write_catalog(tmp_path / "catalog", [
-        entry("llama-3.1-8b-instruct", scores={"mmlu": 68, "gsm8k": 80}, params=8,
-              aliases=["meta-llama/Llama-3.1-8B-Instruct", "meta-llama/Meta-Llama-3.1-8B-Instruct"]),
-        entry("gpt-4o", scores={"mmlu": 88, "gsm8k": 92}, params=None, level="opaque", license_class="proprietary",
-              self_host=False, aliases=["gpt-4o", "gpt-4o-2024-08-06"]),
-        entry("qwen2.5-7b-instruct", scores={"mmlu": 72, "gsm8k": 85}, params=7,
-              aliases=["Qwen/Qwen2.5-7B-Instruct", "qwen2.5-7b-instruct"]),
-    ])
+    return write_catalog(
+        tmp_path / "catalog",
+        [
+            entry(
+                "llama-3.1-8b-instruct",
+                scores={"mmlu": 68, "gsm8k": 80},
+                params=8,
+                aliases=["meta-llama/Llama-3.1-8B-Instruct", "meta-llama/Meta-Llama-3.1-8B-Instruct"],
+            ),
+            entry(
+                "gpt-4o",
+                scores={"mmlu": 88, "gsm8k": 92},
+                params=None,
+                level="opaque",
+                license_class="proprietary",
+                self_host=False,
+                aliases=["gpt-4o", "gpt-4o-2024-08-06"],
+            ),
+            entry(
+                "qwen2.5-7b-instruct",
+                scores={"mmlu": 72, "gsm8k": 85},
+                params=7,
+                aliases=["Qwen/Qwen2.5-7B-Instruct", "qwen2.5-7b-instruct"],
+            ),
+        ],
+    )
 
 
 def values_of(bundle, path: Path) -> dict[tuple[str | None, str], dict]:
@@ -105,13 +122,21 @@ def test_lm_eval_na_stderr_model_args_table_and_lower_is_better(catalogue):
 def test_a_metric_already_in_points_keeps_its_stderr_scale(tmp_path, catalogue):
     """An LLM-judge metric reported 0-100 (e.g. 89.156 +- 0.449) is not multiplied by 100, nor its stderr."""
     path = tmp_path / "results_judge.json"
-    path.write_text(json.dumps({
-        "results": {"judge_task": {"alias": "judge_task", "llm_judge,none": 89.156, "llm_judge_stderr,none": 0.449}},
-        "group_subtasks": {"judge_task": []}, "higher_is_better": {"judge_task": {"llm_judge": True}},
-        "n-samples": {"judge_task": {"original": 100, "effective": 100}},
-        "config": {"model": "vllm", "model_args": {"pretrained": "Qwen/Qwen2.5-7B-Instruct"}},
-        "date": 1766001300.25, "model_name": "",
-    }))
+    path.write_text(
+        json.dumps(
+            {
+                "results": {
+                    "judge_task": {"alias": "judge_task", "llm_judge,none": 89.156, "llm_judge_stderr,none": 0.449}
+                },
+                "group_subtasks": {"judge_task": []},
+                "higher_is_better": {"judge_task": {"llm_judge": True}},
+                "n-samples": {"judge_task": {"original": 100, "effective": 100}},
+                "config": {"model": "vllm", "model_args": {"pretrained": "Qwen/Qwen2.5-7B-Instruct"}},
+                "date": 1766001300.25,
+                "model_name": "",
+            }
+        )
+    )
     value = values_of(load_evidence([path], load_catalog(catalogue)), path)[("qwen2.5-7b-instruct", "team:judge_task")]
     assert value["value"] == pytest.approx(89.156)
     assert value["stderr"] == pytest.approx(0.449)
@@ -171,7 +196,7 @@ def test_inspect_binary_eval_log_is_read_from_its_header(tmp_path, catalogue):
     running = tmp_path / "running.eval"
     with zipfile.ZipFile(running, "w") as archive:
         archive.writestr("_journal/start.json", "{}")
-    with pytest.raises(InputError, match="no header.json: the evaluation has not finished"):
+    with pytest.raises(InputError, match=r"no header\.json: the evaluation has not finished"):
         read_file(running)
 
 
@@ -211,7 +236,7 @@ def test_alias_table_wins_and_must_point_at_a_catalogue_id(tmp_path, catalogue):
     assert match_model("acme/llama-3.1-8b-instruct-ft", catalog, {}) is None
     table = tmp_path / "aliases.toml"
     table.write_text('[aliases]\n"ollama/qwen2.5:7b" = "qwen-2.5-7b"\n')
-    with pytest.raises(InputError, match="points to unknown catalogue id 'qwen-2.5-7b'"):
+    with pytest.raises(InputError, match=r"points to unknown catalogue id 'qwen-2\.5-7b'"):
         load_evidence([INSPECT_OLLAMA], catalog, aliases=table)
 
 
@@ -237,9 +262,24 @@ RUBRIC = 'id = "team-test"\nversion = "1.0.0"\n[domain]\nweights = { mmlu = 1 }\
 
 def test_run_imports_every_format_and_reports_the_unmatched_model(tmp_path, catalogue):
     (tmp_path / "r.toml").write_text(RUBRIC)
-    result = shortlist("run", "--rubric", "r.toml", "--catalog", str(catalogue), "--format", "json",
-                       "--evidence", str(LM_LLAMA), str(LM_FINETUNE), str(INSPECT_GPT4O), str(CSV),
-                       str(INSPECT_OLLAMA), "--aliases", str(ALIASES), cwd=tmp_path)
+    result = shortlist(
+        "run",
+        "--rubric",
+        "r.toml",
+        "--catalog",
+        str(catalogue),
+        "--format",
+        "json",
+        "--evidence",
+        str(LM_LLAMA),
+        str(LM_FINETUNE),
+        str(INSPECT_GPT4O),
+        str(CSV),
+        str(INSPECT_OLLAMA),
+        "--aliases",
+        str(ALIASES),
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     unmatched = [line for line in result.stderr.splitlines() if "matches no catalogue model" in line]
     assert len(unmatched) == 1
@@ -259,10 +299,14 @@ def test_run_imports_every_format_and_reports_the_unmatched_model(tmp_path, cata
 
 BAD_CASES = [
     pytest.param(BAD / "truncated_results.json", "truncated_results.json:6: malformed JSON", id="malformed-json"),
-    pytest.param(BAD / "wrong_header.csv", "wrong_header.csv:1: CSV header must be model_id,criterion,value",
-                 id="wrong-csv-header"),
-    pytest.param(BAD / "value_out_of_range.csv", "value_out_of_range.csv:3: value 123 is outside 0-100",
-                 id="value-out-of-range"),
+    pytest.param(
+        BAD / "wrong_header.csv",
+        "wrong_header.csv:1: CSV header must be model_id,criterion,value",
+        id="wrong-csv-header",
+    ),
+    pytest.param(
+        BAD / "value_out_of_range.csv", "value_out_of_range.csv:3: value 123 is outside 0-100", id="value-out-of-range"
+    ),
     pytest.param(BAD / "bad_date.csv", "bad_date.csv:2: date '10/03/2025' is not YYYY-MM-DD", id="not-a-date"),
     pytest.param(Path("no-such-results.json"), "no-such-results.json: evidence file not found", id="missing-file"),
     pytest.param(INSPECT_ERROR, "inspect log status is 'error'", id="inspect-error-status"),
@@ -272,8 +316,9 @@ BAD_CASES = [
 @pytest.mark.parametrize("path, message", BAD_CASES)
 def test_bad_evidence_files_get_one_line_and_exit_2(tmp_path, catalogue, path, message):
     (tmp_path / "r.toml").write_text(RUBRIC)
-    result = shortlist("run", "--rubric", "r.toml", "--catalog", str(catalogue), "--evidence", str(CSV), str(path),
-                       cwd=tmp_path)
+    result = shortlist(
+        "run", "--rubric", "r.toml", "--catalog", str(catalogue), "--evidence", str(CSV), str(path), cwd=tmp_path
+    )
     assert result.returncode == 2, result.stdout
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -286,15 +331,20 @@ def test_bad_evidence_files_get_one_line_and_exit_2(tmp_path, catalogue, path, m
 
 def flip_catalogue(tmp_path: Path) -> Path:
     """Model A beats model B on the public benchmark."""
-    return write_catalog(tmp_path / "flip", [
-        entry("model-a", scores={"mmlu": 85}, stderr=1.0, price=(1.0, 1.0)),
-        entry("model-b", scores={"mmlu": 70}, stderr=1.0, price=(1.0, 1.0)),
-    ])
+    return write_catalog(
+        tmp_path / "flip",
+        [
+            entry("model-a", scores={"mmlu": 85}, stderr=1.0, price=(1.0, 1.0)),
+            entry("model-b", scores={"mmlu": 70}, stderr=1.0, price=(1.0, 1.0)),
+        ],
+    )
 
 
-TEAM_CSV = ("model_id,criterion,value,stderr,n,source,date\n"
-            "test-org/model-a,support-tickets,{a},2.4,400,synthetic test data,2025-03-10\n"
-            "model-b,support-tickets,{b},1.5,400,synthetic test data,2025-03-10\n")
+TEAM_CSV = (
+    "model_id,criterion,value,stderr,n,source,date\n"
+    "test-org/model-a,support-tickets,{a},2.4,400,synthetic test data,2025-03-10\n"
+    "model-b,support-tickets,{b},1.5,400,synthetic test data,2025-03-10\n"
+)
 
 
 def ranking(result: subprocess.CompletedProcess) -> list[str]:
@@ -308,15 +358,13 @@ def test_team_results_that_disagree_with_public_scores_flip_the_shortlist(tmp_pa
     (tmp_path / "team.csv").write_text(TEAM_CSV.format(a=35, b=92))
     base = ["run", "--rubric", "r.toml", "--catalog", str(catalog), "--format", "json"]
     assert ranking(shortlist(*base, cwd=tmp_path))[0] == "model-a"
-    flipped = shortlist(*base, "--evidence", "team.csv", "--set", "domain.weights.team:support-tickets=2",
-                        cwd=tmp_path)
+    flipped = shortlist(*base, "--evidence", "team.csv", "--set", "domain.weights.team:support-tickets=2", cwd=tmp_path)
     assert ranking(flipped)[:2] == ["model-b", "model-a"]
     top = json.loads(flipped.stdout)["shortlist"][0]
     assert top["p_first"] > 0.9 and not top["tied_with"]
     assert json.loads(flipped.stdout)["rubric"]["resolved"]["domain"]["weights"]["team:support-tickets"] == 2
     # a zero weight is respected: the evidence is shown but does not count
-    ignored = shortlist(*base, "--evidence", "team.csv", "--set", "domain.weights.team:support-tickets=0",
-                        cwd=tmp_path)
+    ignored = shortlist(*base, "--evidence", "team.csv", "--set", "domain.weights.team:support-tickets=0", cwd=tmp_path)
     assert ranking(ignored)[0] == "model-a"
 
 
@@ -325,9 +373,26 @@ def test_record_embeds_evidence_and_replay_reports_a_changed_file(tmp_path):
     (tmp_path / "r.toml").write_text(RUBRIC)
     team = tmp_path / "team.csv"
     team.write_text(TEAM_CSV.format(a=35, b=92))
-    made = shortlist("run", "--rubric", "r.toml", "--catalog", str(catalog), "--format", "json",
-                     "--evidence", "team.csv", "--set", "domain.weights.team:support-tickets=2",
-                     "--record", "decisions", "--choose", "model-b", "--title", "Support bot model", cwd=tmp_path)
+    made = shortlist(
+        "run",
+        "--rubric",
+        "r.toml",
+        "--catalog",
+        str(catalog),
+        "--format",
+        "json",
+        "--evidence",
+        "team.csv",
+        "--set",
+        "domain.weights.team:support-tickets=2",
+        "--record",
+        "decisions",
+        "--choose",
+        "model-b",
+        "--title",
+        "Support bot model",
+        cwd=tmp_path,
+    )
     assert made.returncode == 0, made.stderr
     path = tmp_path / "decisions" / "0001-support-bot-model.md"
     record = read_record(path)
@@ -335,7 +400,9 @@ def test_record_embeds_evidence_and_replay_reports_a_changed_file(tmp_path):
     assert embedded["path"] == "team.csv" and embedded["format"] == "csv"
     assert embedded["sha256"] == hashlib.sha256(team.read_bytes()).hexdigest()
     assert {(v["model_id"], v["value"], v["stderr"], v["n"]) for v in embedded["values"]} == {
-        ("model-a", 35.0, 2.4, 400), ("model-b", 92.0, 1.5, 400)}
+        ("model-a", 35.0, 2.4, 400),
+        ("model-b", 92.0, 1.5, 400),
+    }
 
     same = shortlist("record", "replay", str(path), "--catalog", str(catalog), "--evidence", "team.csv", cwd=tmp_path)
     assert same.returncode == 0, same.stderr
@@ -356,4 +423,3 @@ def test_record_embeds_evidence_and_replay_reports_a_changed_file(tmp_path):
     team.unlink()
     gone = shortlist("record", "replay", str(path), "--catalog", str(catalog), cwd=tmp_path)
     assert gone.returncode == 0 and "#1 unchanged: model-b" in gone.stdout
-

@@ -28,7 +28,7 @@ from tui.core.schema import (
 
 if TYPE_CHECKING:  # pandas is imported lazily: it is the largest start-up cost
     from tui.core.frame import CatalogFrames
-    from tui.core.stitching import Calibration
+    from tui.core.stitching import Calibration, Capabilities
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,13 @@ class Catalog:
         from tui.core.frame import build_frame
 
         return build_frame(self)
+
+    @cached_property
+    def capabilities(self) -> Capabilities | None:
+        """Every model's stitched capability (None without a calibration)."""
+        from tui.core.scores import capabilities
+
+        return capabilities(self)
 
     @cached_property
     def as_of(self) -> dt.date:
@@ -150,11 +157,26 @@ def catalog_hash(root: Path, overlay: Path | None = None) -> str:
     return digest.hexdigest()
 
 
-def load_catalog(root: Path, overlay: Path | None = None) -> Catalog:
-    """Load and validate a whole catalogue folder, with an optional overlay folder."""
+def load_catalog(root: Path, overlay: Path | None = None, *, cache: bool = True) -> Catalog:
+    """Load and validate a whole catalogue folder, with an optional overlay folder.
+
+    With ``cache``, a compiled copy keyed by the content of every file is reused when it
+    exists (see :mod:`tui.core.compiled`); it is rebuilt whenever anything changed.
+    """
     root = Path(root)
     if not root.is_dir():
         raise InputError("catalogue folder not found", path=root)
+    if overlay is not None and not Path(overlay).is_dir():
+        raise InputError("overlay folder not found", path=overlay)
+    if cache:
+        from tui.core.compiled import cached_catalog
+
+        return cached_catalog(root, Path(overlay) if overlay else None)
+    return parse_catalog(root, Path(overlay) if overlay else None)
+
+
+def parse_catalog(root: Path, overlay: Path | None = None) -> Catalog:
+    """Read and validate every file of a catalogue folder (and overlay): the uncached path."""
     meta_path = root / "catalog.toml"
     meta_data = read_toml(meta_path)
     _check_version(meta_data, meta_path)

@@ -58,28 +58,86 @@ def read_toml(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise InputError("file is not UTF-8 text", path=path) from None
+    except PermissionError:
+        raise InputError("cannot read file (permission denied)", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read file ({exc.strerror or exc})", path=path) from None
+    return parse_toml(text, path)
+
+
+def parse_toml(text: str, path: Path) -> dict[str, Any]:
+    """Parse TOML text read from ``path``; every failure is one line with the line number."""
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = re.search(r"\(at line (\d+), column (\d+)\)", message)
         line = int(match.group(1)) if match else None
-        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+        if "end of document" in message:
+            line = text.count("\n") + (0 if text.endswith("\n") else 1)
+        reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
         if match:
             reason += f" (column {match.group(2)})"
         raise InputError(f"malformed TOML: {reason}", path=path, line=line) from None
+    except RecursionError:
+        raise InputError("malformed TOML: nested too deeply", path=path) from None
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+
+
+def _tables(text: str) -> list[tuple[int, str]]:
+    """(line, table path) for every table header; arrays of tables get an index: ``benchmarks.2``."""
+    counts: dict[str, int] = {}
+    out = [(1, "")]
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _HEADER.match(line)
+        if not match:
+            continue
+        name = ".".join(part.strip().strip('"') for part in match.group(2).split("."))
+        if match.group(1) == "[[":
+            counts[name] = counts.get(name, -1) + 1
+            name = f"{name}.{counts[name]}"
+        out.append((number, name))
+    return out
 
 
 def _line_of_key(text: str, loc: tuple[Any, ...]) -> int | None:
-    """Best-effort line number of the last string key of ``loc`` in the TOML text."""
-    keys = [part for part in loc if isinstance(part, str)]
-    if not keys:
+    """The line of the field at ``loc`` (e.g. ('license', 'source') or ('benchmarks', 2, 'value')).
+
+    The key is searched inside its own table first, so a field is never blamed on an earlier
+    key of the same name in another table; a table that is itself the problem gives its
+    header's line.
+    """
+    parts = [str(part) for part in loc]
+    if not parts:
         return None
-    key = keys[-1]
-    pattern = re.compile(rf"^\s*(\[+\s*)?([\w.\"-]*\.)?\"?{re.escape(key)}\"?\s*(=|\]|\.)")
+    lines = text.splitlines()
+    tables = _tables(text)
+    key = parts[-1]
+    key_re = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
+    for split in range(len(parts) - 1, -1, -1):
+        table = ".".join(parts[:split])
+        for index, (start, name) in enumerate(tables):
+            if name != table:
+                continue
+            end = tables[index + 1][0] if index + 1 < len(tables) else len(lines) + 1
+            rest = ".".join(parts[split:-1])
+            dotted = re.compile(rf"^\s*{re.escape(rest + '.' if rest else '')}\"?{re.escape(key)}\"?\s*=")
+            for number in range(start, end):
+                line = lines[number - 1] if number - 1 < len(lines) else ""
+                if (key_re.match(line) and not rest) or dotted.match(line):
+                    return number
+            if split == len(parts) - 1 and table:
+                continue
+    for split in range(len(parts), 0, -1):  # a whole table, or a key missing from its table
+        prefix = ".".join(parts[:split])
+        for start, name in tables:
+            if name == prefix and start > 1:
+                return start
     inline = re.compile(rf"[{{,]\s*\"?{re.escape(key)}\"?\s*=")
-    for number, line in enumerate(text.splitlines(), start=1):
-        if pattern.search(line) or inline.search(line):
+    for number, line in enumerate(lines, start=1):
+        if inline.search(line):
             return number
     return None
 
@@ -146,7 +204,9 @@ def explain_validation_error(
     elif kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
         message = f"{field} = {value!r} is out of range: {error['msg'].lower()}"
     elif kind == "literal_error" or kind == "enum":
-        message = f"{field} = {value!r} is not allowed: {error['msg'].lower()}"
+        # keep the case of the allowed values: they are what the user must type
+        msg = error["msg"]
+        message = f"{field} = {value!r} is not allowed: {msg[:1].lower()}{msg[1:]}"
     elif kind == "string_pattern_mismatch":
         message = f"{field} = {value!r} has the wrong form ({_pattern_hint(field)})"
     elif kind == "value_error":

@@ -266,6 +266,7 @@ def failure_texts(failures: pd.DataFrame) -> pd.Series:
         "no-data": label + ": " + actual + "; set aside under the missing-data policy 'exclude'",
         "estimate": label + ": " + actual + "; needs " + required,
         "category": label + " is " + actual + "; allowed: " + required,
+        "status": label + ": " + actual + "; needs " + required,
         "level": label + " is " + actual + "; needs " + required,
     }
     out = label + " " + actual + "; needs " + required + off

@@ -32,6 +32,16 @@ def user_data_dir() -> Path:
     return user_data_path(APP_NAME, appauthor=False)
 
 
+def user_cache_dir() -> Path:
+    """Where compiled catalogues are cached (safe to delete at any time)."""
+    override = os.environ.get("SHORTLIST_CACHE_DIR")
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP_NAME, appauthor=False)
+
+
 def user_rubrics_dir() -> Path:
     """User-level rubric presets."""
     return user_config_dir() / "rubrics"
@@ -52,27 +62,96 @@ def project_rubrics_dir(start: Path | None = None) -> Path | None:
     return None
 
 
-def atomic_write(path: Path, text: str, *, exclusive: bool = False) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename.
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
-    With ``exclusive`` the write fails with FileExistsError when ``path`` exists, so an
-    existing file is never overwritten.
+
+_UMASK = _current_umask()
+"""Read once at import (os.umask can only be read by setting it, which is not thread-safe)."""
+TMP_SUFFIX = ".shortlist-tmp"
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def clean_stray_temporaries(folder: Path) -> int:
+    """Remove temporary files a killed shortlist left in ``folder``; returns how many."""
+    removed = 0
+    try:
+        candidates = list(folder.glob(f".*{TMP_SUFFIX}"))
+    except OSError:
+        return 0
+    for tmp in candidates:
+        parts = tmp.name.rsplit(".", 3)  # .<name>.<pid>.<random>.shortlist-tmp
+        try:
+            pid = int(parts[-3])
+        except (ValueError, IndexError):
+            continue
+        if not _pid_alive(pid):
+            try:
+                tmp.unlink()
+                removed += 1
+            except OSError:
+                pass
+    return removed
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - Windows cannot open a folder
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - some file systems refuse
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, exclusive: bool = False) -> None:
+    """Write ``data`` to ``path`` atomically: a temporary file, fsync, rename, fsync of the folder.
+
+    A reader sees the old file or the new one, never a part. The file's mode follows the
+    umask (0666 & ~umask), as editors do. With ``exclusive`` the write fails with
+    FileExistsError when ``path`` exists, so an existing file is never overwritten.
+    Temporary files left by a killed run are removed on the next write to the folder.
     """
     import tempfile
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    clean_stray_temporaries(folder)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=TMP_SUFFIX, dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)
         if exclusive:
             os.link(tmp, path)  # fails if path exists: no overwrite race
             os.unlink(tmp)
         else:
             os.replace(tmp, path)
+        _fsync_folder(folder)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def atomic_write(path: Path, text: str, *, exclusive: bool = False) -> None:
+    """Write ``text`` (UTF-8, LF line ends) atomically; see :func:`atomic_write_bytes`."""
+    atomic_write_bytes(path, text.encode("utf-8"), exclusive=exclusive)

@@ -109,7 +109,7 @@ def _hint(section: str, key: str) -> str:
 
     model = Rubric.model_fields[section].annotation
     spec = field_spec(model, key)  # type: ignore[arg-type]
-    return f"{spec.label}: {spec.help}" if spec.help else spec.label
+    return (f"{spec.label}: {spec.help}" if spec.help else spec.label).rstrip(".")
 
 
 _EXAMPLES: dict[str, Any] = {
@@ -124,6 +124,7 @@ _EXAMPLES: dict[str, Any] = {
     "practical.min_context": 32768,
     "practical.gpu_memory_gb": 80.0,
     "practical.max_ttft_s": 2.0,
+    "practical.quantisation_bits": 8,
 }
 
 

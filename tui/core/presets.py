@@ -203,10 +203,15 @@ def _find_by_name(name: str, cwd: Path | None) -> tuple[PresetFile, list[PresetF
         found = scan_folder(source, problems)
         if name in found:
             matches.append(found[name])
-        broken += [line for line in problems[before:] if f"/{name}.toml" in line or f"\\{name}.toml" in line]
+        broken += [
+            line
+            for line in problems[before:]
+            if f"/{name}.toml" in line or f"\\{name}.toml" in line or f"duplicate preset id {name!r}" in line
+        ]
+    if broken and (not matches or any("duplicate preset id" in line for line in broken)):
+        # the preset the user named is the broken (or ambiguous) one: say why
+        raise InputError(broken[0].removesuffix("; skipped").removesuffix("; this file is ignored"))
     if not matches:
-        if broken:  # the preset the user named is the broken one: say why
-            raise InputError(broken[0].removesuffix("; skipped"))
         available = sorted({p.id for p in list_presets(cwd, with_problems=True)[0]})
         close = difflib.get_close_matches(name, available, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else f"; available: {', '.join(available)}"

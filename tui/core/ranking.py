@@ -158,9 +158,11 @@ def rank(
         capability = V[:, cap_cols] @ (shares[cap_cols] / shares[cap_cols].sum())
     else:
         capability = scores.cap_mean[survivors]
-    score = V @ shares
+    # rounded far below any meaningful difference: equal inputs give exactly equal scores, whatever
+    # order the BLAS kernels summed them in
+    score = np.round(V @ shares, 12)
     evidence = scores.evidence()[survivors] > 0
-    order = np.lexsort((names[survivors], -score, ~evidence)) if len(survivors) else np.zeros(0, dtype=int)
+    order = np.lexsort((names[survivors].astype(str), -score, ~evidence)) if len(survivors) else np.zeros(0, dtype=int)
     ranked = Ranked(
         order=survivors[order],
         columns=columns,

@@ -13,18 +13,24 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 """Version of the catalogue and rubric file formats understood by this release."""
 
 Url = Annotated[str, Field(pattern=r"^https?://\S+$", description="A public http(s) URL.")]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
-Score = Annotated[float, Field(ge=0, le=100, description="A score on a 0-100 scale.")]
+Score = Annotated[float, Field(ge=0, le=100, strict=True, description="A score on a 0-100 scale.")]
+Number = Annotated[float, Field(strict=True)]
+"""A number written as a number: "40.96" (a string) or true (a boolean) is refused."""
+Count = Annotated[int, Field(strict=True, le=10**15)]
+Flag = Annotated[bool, Field(strict=True)]
 
 
 class Strict(BaseModel):
     """Base for every schema: unknown keys are errors, instances are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, use_attribute_docstrings=True, allow_inf_nan=False
+    )
 
 
 # --------------------------------------------------------------------------- openness
@@ -145,11 +151,11 @@ class Specs(Strict):
     """Identity facts: release date, size, architecture, context and modalities."""
 
     release_date: dt.date | None = None
-    params_total_b: float | None = Field(default=None, gt=0, description="Billions.")
-    params_active_b: float | None = Field(default=None, gt=0, description="Billions.")
+    params_total_b: Number | None = Field(default=None, gt=0, le=1e6, description="Billions.")
+    params_active_b: Number | None = Field(default=None, gt=0, le=1e6, description="Billions.")
     architecture: Literal["dense", "moe"] | None = None
-    context_window: int | None = Field(default=None, gt=0, description="Tokens.")
-    max_output_tokens: int | None = Field(default=None, gt=0)
+    context_window: Count | None = Field(default=None, gt=0, description="Tokens.")
+    max_output_tokens: Count | None = Field(default=None, gt=0)
     modalities: list[str] = Field(default_factory=list)
     weights_precision: WeightsPrecision | None = Field(
         default=None, description="The format the released weights are stored in (open-weight models)."
@@ -200,8 +206,8 @@ class BenchmarkResult(Strict):
     evaluator: str = Field(default="", description="Who ran it, for independent results.")
     source: Url
     as_of: dt.date
-    stderr: float | None = Field(default=None, ge=0, le=50, description="Points, 0-100 scale.")
-    n: int | None = Field(default=None, gt=0, description="Items scored, where it differs.")
+    stderr: Number | None = Field(default=None, ge=0, le=50, description="Points, 0-100 scale.")
+    n: Count | None = Field(default=None, gt=0, description="Items scored, where it differs.")
     note: str = ""
 
 
@@ -209,9 +215,9 @@ class Price(Strict):
     """A list price in US dollars per million tokens."""
 
     provider: str
-    first_party: bool
-    input_usd_per_mtok: float = Field(ge=0)
-    output_usd_per_mtok: float = Field(ge=0)
+    first_party: Flag
+    input_usd_per_mtok: Number = Field(ge=0, le=1e6)
+    output_usd_per_mtok: Number = Field(ge=0, le=1e6)
     source: Url
     as_of: dt.date
     note: str = ""
@@ -220,8 +226,8 @@ class Price(Strict):
 class Deployment(Strict):
     """How the model can be used: through a hosted API, on one's own hardware, or both."""
 
-    hosted_api: bool
-    self_hostable: bool
+    hosted_api: Flag
+    self_hostable: Flag
     source: Url
     as_of: dt.date
     note: str = ""
@@ -231,8 +237,8 @@ class Latency(Strict):
     """Measured serving speed at one provider."""
 
     provider: str
-    ttft_s: float | None = Field(default=None, gt=0, description="Time to first token, s.")
-    output_tokens_per_s: float | None = Field(default=None, gt=0)
+    ttft_s: Number | None = Field(default=None, gt=0, le=3600, description="Time to first token, s.")
+    output_tokens_per_s: Number | None = Field(default=None, gt=0, le=1e7)
     source: Url
     as_of: dt.date
 
@@ -240,7 +246,7 @@ class Latency(Strict):
 class CatalogEntry(Strict):
     """One model in the catalogue: one TOML file under catalog/models/."""
 
-    schema_version: int = SCHEMA_VERSION
+    schema_version: Literal[1] = SCHEMA_VERSION
     id: Slug
     name: str = Field(min_length=1)
     organisation: str = Field(min_length=1)
@@ -288,17 +294,17 @@ class BenchmarkInfo(Strict):
     name: str
     category: Literal["knowledge", "coding", "maths", "truthfulness", "reasoning", "instruction", "agentic", "general"]
     measures: str
-    items: int = Field(gt=0, description="Number of scored items in the evaluation split.")
+    items: Count = Field(gt=0, description="Number of scored items in the evaluation split.")
     metric: str
-    chance: float | None = Field(default=None, ge=0, le=100)
+    chance: Number | None = Field(default=None, ge=0, le=100)
     baselines: list[Baseline] = Field(default_factory=list)
-    saturated: bool = False
+    saturated: Flag = False
     saturation_note: str = ""
     contamination_note: str = ""
     caveats: str = ""
     successors: list[str] = Field(default_factory=list)
     sources: list[Url] = Field(min_length=1)
-    introduced: int | None = Field(default=None, description="Year of publication.")
+    introduced: Count | None = Field(default=None, ge=1950, le=2100, description="Year of publication.")
 
     @property
     def lower_bound(self) -> float:
@@ -313,14 +319,14 @@ class BenchmarkInfo(Strict):
 class BenchmarkRegistry(Strict):
     """catalog/benchmarks.toml."""
 
-    schema_version: int = SCHEMA_VERSION
+    schema_version: Literal[1] = SCHEMA_VERSION
     benchmarks: list[BenchmarkInfo]
 
 
 class CatalogMeta(Strict):
     """catalog/catalog.toml: the catalogue's own version and as-of date."""
 
-    schema_version: int = SCHEMA_VERSION
+    schema_version: Literal[1] = SCHEMA_VERSION
     version: str
     as_of: dt.date
     description: str = ""

@@ -397,21 +397,8 @@ class _Screener:
                 margin=np.abs(coverage - need) / need,
                 fmt="{:.0f}",
             )
-        screened = set(rubric.baselines.thresholds) | set(rubric.domain.evidence_thresholds)
-        for cid in weights:
-            k = s.col(cid)
-            if cid in screened or s.estimable[k]:
-                continue  # screened already, or estimated from the model's capability
-            unknown = ~np.isfinite(s.value[:, k])
-            if unknown.any():
-                self.unknown(
-                    STEPS.index("domain"),
-                    f"weighted.{cid}",
-                    f"{s.criteria[cid].name} (weighted)",
-                    unknown,
-                    "a score",
-                    "no score on a weighted criterion that cannot be estimated",
-                )
+        # a weighted criterion that is neither reported nor estimable is no floor: it counts at the
+        # bottom of its scale in the ranking (never rewarded), with a warning (see ranking, explain)
 
     def practical(self) -> None:
         m, prac = self.m, self.rubric.practical
@@ -423,6 +410,17 @@ class _Screener:
         self.out.cost, self.out.memory, self.out.memory_bits = cost, memory, bits
         hosted = m["hosted_api"].to_numpy(dtype=bool)
         selfhost = m["self_hostable"].to_numpy(dtype=bool)
+        usable = hosted | selfhost
+        self.check(
+            "practical",
+            "practical.available",
+            "available",
+            np.where(usable, "yes", "neither a hosted API nor downloadable weights").astype(object),
+            usable,
+            "a hosted API or downloadable weights",
+            kind="status",
+            unknown=np.zeros(len(m), dtype=bool),
+        )
         for cap, actual, name, label in (
             (prac.max_input_usd_per_mtok, price_in, "input_price", "input price (USD/M tokens)"),
             (prac.max_output_usd_per_mtok, price_out, "output_price", "output price (USD/M tokens)"),

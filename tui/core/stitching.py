@@ -189,11 +189,11 @@ def _with_weights(obs: Observations) -> Observations:
 
 
 def result_se(value: np.ndarray, stderr: np.ndarray, n: np.ndarray) -> np.ndarray:
-    """A result's standard error in points: stated, else binomial from its item count, floored at 0.5."""
+    """A result's standard error in points: stated, else binomial from its item count, else 0 (unknown)."""
     p = np.clip(value / 100.0, 0.0, 1.0)
     binomial = 100.0 * np.sqrt(p * (1.0 - p) / np.where(n > 0, n, np.nan))
     se = np.where(np.isfinite(stderr), stderr, binomial)
-    return np.maximum(np.nan_to_num(se, nan=2.0), 0.5)
+    return np.nan_to_num(se, nan=0.0)
 
 
 def observations(
@@ -331,7 +331,8 @@ def predictive(cal: Calibration, bench: str, mean: np.ndarray, sd: np.ndarray) -
 
     The capability is integrated out over its posterior N(mean, sd^2) by Gauss-Hermite
     quadrature (exact enough for a smooth curve), and the benchmark's own noise ``tau``
-    is added, so the interval is that of a new measurement.
+    is added: the interval is that of the model's score on the benchmark. A particular
+    measurement of it adds its own sampling error on top.
     """
     nodes = mean[:, None] + sd[:, None] * _GH_NODES[None, :]
     y = cal.predict(bench, nodes)

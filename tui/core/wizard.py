@@ -250,6 +250,10 @@ def save_draft(state: WizardState, path: Path | None = None) -> Path:
 def _move_aside(path: Path, why: str) -> str:
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
     target = path.with_name(f"{path.stem}.{why}-{stamp}{path.suffix}")
+    count = 1
+    while target.exists():  # never replace an earlier one
+        count += 1
+        target = path.with_name(f"{path.stem}.{why}-{stamp}-{count}{path.suffix}")
     try:
         os.replace(path, target)
     except OSError as exc:

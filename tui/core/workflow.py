@@ -136,11 +136,7 @@ class Session:
 
     def capabilities(self) -> Capabilities | None:
         """Every catalogue model's stitched capability (computed once per session's catalogue)."""
-        if not self._caps:
-            from tui.core.scores import capabilities
-
-            self._caps.append(capabilities(self.catalog))
-        return self._caps[0]
+        return self.catalog.capabilities
 
     def scores(self, rubric: Rubric) -> ScoreTable:
         """The memoised score table for the rubric's criteria and reporter preference."""
