@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 from collections.abc import Sequence
 from enum import IntEnum
@@ -94,7 +95,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.record and not args.choose:
         raise InputError("--record needs --choose MODEL_ID (a shortlisted model)")
     session = _session(args, resolved)
-    evaluation = session.evaluate(resolved.rubric, seed=args.seed)
+    try:
+        evaluation = session.evaluate(resolved.rubric, seed=args.seed)
+    except InputError as exc:
+        raise _blame(exc, args.set, resolved.path) from None
     data = session.report_data(evaluation, resolved, top=args.top)
     for warning in data["warnings"]:
         _warn(warning)
@@ -118,6 +122,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"shortlist: no model qualifies; the funnel emptied at step '{evaluation.emptied_at}'", file=sys.stderr)
         return Exit.NO_QUALIFIER
     return Exit.OK
+
+
+def _blame(exc: InputError, sets: list[str], path: Path | None) -> InputError:
+    """Name the --set argument or the preset file an unknown criterion came from."""
+    if exc.path is not None:
+        return exc
+    match = re.search(r"unknown benchmark '([^']+)'", exc.detail)
+    if match:
+        culprit = next((raw for raw in sets or [] if match.group(1) in raw.partition("=")[0]), None)
+        if culprit:
+            return InputError(f"--set {culprit}: {exc.detail}")
+    return InputError(exc.detail, path=path)
 
 
 # ------------------------------------------------------------------------ rubric

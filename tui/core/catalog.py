@@ -167,7 +167,11 @@ def load_catalog(root: Path, overlay: Path | None = None, *, cache: bool = True)
     if not root.is_dir():
         raise InputError("catalogue folder not found", path=root)
     if overlay is not None and not Path(overlay).is_dir():
-        raise InputError("overlay folder not found", path=overlay)
+        from tui.core.paths import recover_folder
+
+        recover_folder(Path(overlay))  # a refresh killed between its two renames
+        if not Path(overlay).is_dir():
+            raise InputError("overlay folder not found", path=overlay)
     if cache:
         from tui.core.compiled import cached_catalog
 

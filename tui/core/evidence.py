@@ -166,6 +166,8 @@ def _load_json(path: Path) -> Any:
         raise InputError("file is not UTF-8 text", path=path) from None
     except json.JSONDecodeError as exc:
         raise InputError(f"malformed JSON: {exc.msg}", path=path, line=exc.lineno) from None
+    except RecursionError:
+        raise InputError("malformed JSON: nested too deeply", path=path) from None
 
 
 def _load_eval_zip(path: Path) -> Any:

@@ -155,3 +155,63 @@ def atomic_write_bytes(path: Path, data: bytes, *, exclusive: bool = False) -> N
 def atomic_write(path: Path, text: str, *, exclusive: bool = False) -> None:
     """Write ``text`` (UTF-8, LF line ends) atomically; see :func:`atomic_write_bytes`."""
     atomic_write_bytes(path, text.encode("utf-8"), exclusive=exclusive)
+
+
+def _leftovers(folder: Path, kind: str) -> list[tuple[Path, int]]:
+    out = []
+    try:
+        candidates = list(folder.parent.glob(f".{folder.name}.*.shortlist-{kind}"))
+    except OSError:
+        return out
+    for path in candidates:
+        try:
+            out.append((path, int(path.name.rsplit(".", 2)[-2])))
+        except (ValueError, IndexError):
+            continue
+    return out
+
+
+def recover_folder(folder: Path) -> None:
+    """Undo what a killed :func:`replace_folder` left: restore the old folder, drop temporaries."""
+    import shutil
+
+    for old, pid in _leftovers(folder, "old"):
+        if _pid_alive(pid):
+            continue
+        if not folder.exists():
+            os.rename(old, folder)  # killed between the two renames: the old folder comes back
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+    for tmp, pid in _leftovers(folder, "tmp"):
+        if not _pid_alive(pid):
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def replace_folder(folder: Path, files: dict[str, str]) -> None:
+    """Write ``files`` (relative path -> text) into ``folder`` all at once, or not at all.
+
+    The new folder is built beside the old one (a copy of it plus the new files), then
+    swapped in with two renames; a kill at any point leaves the old folder or the new one
+    complete, and :func:`recover_folder` (run first by every writer and reader) cleans up.
+    """
+    import shutil
+
+    parent = folder.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    recover_folder(folder)
+    tmp = parent / f".{folder.name}.{os.getpid()}.shortlist-tmp"
+    if folder.exists():
+        shutil.copytree(folder, tmp)
+    else:
+        tmp.mkdir()
+    for relative, text in files.items():
+        atomic_write(tmp / relative, text)
+    if folder.exists():
+        old = parent / f".{folder.name}.{os.getpid()}.shortlist-old"
+        os.rename(folder, old)
+        os.rename(tmp, folder)
+        _fsync_folder(parent)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.rename(tmp, folder)
+        _fsync_folder(parent)

@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.core.clock import today as _today
 from tui.core.errors import InputError, read_toml
-from tui.core.paths import atomic_write
+from tui.core.paths import replace_folder
 
 if TYPE_CHECKING:
     from tui.core.catalog import Catalog
@@ -431,9 +431,13 @@ def refresh_from_models_dev(catalog: Catalog, src: Path, out: Path, today: dt.da
         pending.append((target, _overlay_text(target, overlay, dev)))
         lines += entry_lines
 
-    # nothing is written until every input has been read: bad input leaves OUT as it was
-    for target, text in pending:
-        atomic_write(target, text)
+    # nothing is written until every input has been read, and then all at once: bad input or a
+    # kill leaves OUT as it was, or complete
+    if pending:
+        try:
+            replace_folder(out, {target.relative_to(out).as_posix(): text for target, text in pending})
+        except PermissionError as exc:
+            raise InputError(f"cannot write the overlay (permission denied: {exc.filename})", path=out) from None
 
     if unmatched:
         lines.append("no match in models.dev for: " + ", ".join(unmatched))

@@ -49,7 +49,16 @@ def overlay_for(explicit: str | Path | None, resolved: ResolvedRubric | None) ->
     if env:
         return Path(env)
     if resolved is not None and resolved.rubric.catalog_overlay and resolved.path is not None:
-        return (resolved.path.parent / resolved.rubric.catalog_overlay).resolve()
+        from tui.core.errors import InputError
+
+        folder = resolved.path.parent.resolve()
+        overlay = (folder / resolved.rubric.catalog_overlay).resolve()
+        if overlay != folder and folder not in overlay.parents:
+            raise InputError(
+                f"catalog_overlay {resolved.rubric.catalog_overlay!r} points outside the preset's folder",
+                path=resolved.path,
+            )
+        return overlay
     return None
 
 

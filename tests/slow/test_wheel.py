@@ -8,7 +8,10 @@ import sys
 import sysconfig
 import venv
 
+import pytest
 from helpers import cli_env
+
+pytestmark = pytest.mark.slow
 
 
 def test_wheel_installs_and_runs_from_another_folder(tmp_path, repo_root):
