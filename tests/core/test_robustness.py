@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui.core.ranking import rank
-from tui.core.robustness import critical_weight_change, p_first
+from tui.core.robustness import CONCENTRATION, critical_weight_change, p_first
 from tui.core.rubric import Rubric
 from tui.core.workflow import Session
 
@@ -161,14 +161,18 @@ def test_the_critical_weight_change_equals_a_brute_force_sweep(models, domain):
     assert analytic.criterion in brute and brute[analytic.criterion][0] == pytest.approx(smallest, abs=2e-4)
 
 
-def test_score_standard_error_matches_a_brute_force_simulation():
+TWO_FACTOR = {"mmlu": {"loading": 0.8}, "humaneval": {"loading": -0.9}, "gsm8k": {"loading": 0.5}}
+
+
+@pytest.mark.parametrize("loadings", [None, TWO_FACTOR], ids=["one-factor", "two-factor"])
+def test_score_standard_error_matches_a_brute_force_simulation(loadings):
     # a model with two observed and two estimated criteria: its score's spread comes from the
-    # observed errors, the capability's posterior (shared by both estimates) and each benchmark's noise
+    # observed errors, the factors' joint posterior (shared by both estimates) and each benchmark's noise
     models = [
         entry("mixed", scores={"mmlu": 70, "gsm8k": 60}),
         entry("other", scores={"mmlu": 60, "humaneval": 50, "gsm8k": 55, "ifeval": 65}),
     ]
-    catalog = memory_catalog(models)
+    catalog = memory_catalog(models, calibration=loadings)
     weights = {"mmlu": 1.0, "humaneval": 2.0, "gsm8k": 1.0, "ifeval": 1.0}
     rub = Rubric.model_validate(rubric(domain={"weights": weights}))
     session = Session(catalog)
@@ -176,22 +180,67 @@ def test_score_standard_error_matches_a_brute_force_simulation():
     result = session.evaluate(rub, draws=200, today=dt.date(2026, 11, 30))
     item = result.item("mixed")
     cal = catalog.calibration
+    assert cal.two_factor == (loadings is not None)
     i = list(catalog.frame.models.index).index("mixed")
     rng = np.random.default_rng(0)
     draws = 200_000
-    cap = scores.cap_mean[i] + scores.cap_sd[i] * rng.standard_normal(draws)
+    post = scores.posterior
+    cov = np.array([[post.sd[i] ** 2, post.cov[i]], [post.cov[i], post.sd2[i] ** 2]])
+    g, r = rng.multivariate_normal([post.mean[i], post.mean2[i]], cov, size=draws).T
     total = np.zeros(draws)
     shares = {k: v / sum(weights.values()) for k, v in weights.items()}
     for b, w in shares.items():
         k = scores.col(b)
         lower = scores.criteria[b].lower
+        p = cal.benchmarks[b]
         if scores.observed[i, k]:
             y = scores.value[i, k] + scores.se[i, k] * rng.standard_normal(draws)
         else:
-            y = cal.predict(b, cap) + cal.benchmarks[b].tau * rng.standard_normal(draws)
+            z = p.slope * (g - p.difficulty) + p.loading * r
+            y = 100 * (p.chance + (1 - p.chance) / (1 + np.exp(-z))) + p.tau * rng.standard_normal(draws)
         total += w * np.clip((y - lower) / (100 - lower), 0, 1)
     assert item.score_se == pytest.approx(total.std(), rel=0.05)
     assert item.score == pytest.approx(total.mean(), abs=0.01)
+
+
+def test_p_first_matches_a_brute_force_simulation_with_two_factors():
+    # two models with the same observed MMLU; the rest of the ranking rests on estimates whose
+    # two factors move together within each model
+    models = [
+        entry("a", scores={"mmlu": 72, "gsm8k": 58}),
+        entry("b", scores={"mmlu": 70, "humaneval": 55}),
+        entry("c", scores={"mmlu": 60, "gsm8k": 55, "ifeval": 58}),
+    ]
+    catalog = memory_catalog(models, calibration=TWO_FACTOR)
+    weights = {"mmlu": 1.0, "humaneval": 1.0, "gsm8k": 1.0, "ifeval": 1.0}
+    rub = Rubric.model_validate(rubric(domain={"weights": weights}, policy={"shortlist_size": 10}))
+    session = Session(catalog)
+    scores = session.scores(rub)
+    result = session.evaluate(rub, draws=4000, seed=1, today=dt.date(2026, 11, 30))
+    cal = catalog.calibration
+    rng = np.random.default_rng(7)
+    draws = 40_000
+    ids = list(catalog.frame.models.index)
+    post = scores.posterior
+    totals = np.zeros((draws, len(ids)))
+    alpha = CONCENTRATION * np.array([weights[b] for b in BENCHES]) / sum(weights.values())
+    w = rng.dirichlet(alpha, size=draws)
+    for m in range(len(ids)):
+        cov = np.array([[post.sd[m] ** 2, post.cov[m]], [post.cov[m], post.sd2[m] ** 2]])
+        g, r = rng.multivariate_normal([post.mean[m], post.mean2[m]], cov, size=draws).T
+        for j, b in enumerate(BENCHES):
+            k = scores.col(b)
+            p = cal.benchmarks[b]
+            if scores.observed[m, k]:
+                y = scores.value[m, k] + scores.se[m, k] * rng.standard_normal(draws)
+            else:
+                z = p.slope * (g - p.difficulty) + p.loading * r
+                y = 100 * (p.chance + (1 - p.chance) / (1 + np.exp(-z))) + p.tau * rng.standard_normal(draws)
+            totals[:, m] += w[:, j] * np.clip((y - scores.criteria[b].lower) / (100 - scores.criteria[b].lower), 0, 1)
+    brute = np.bincount(totals.argmax(axis=1), minlength=len(ids)) / draws
+    assert brute.max() < 0.6  # a real contest: every model wins a fair share of the draws
+    for m, model in enumerate(ids):
+        assert result.item(model).p_first == pytest.approx(brute[m], abs=0.03), (model, brute)
 
 
 def test_p_first_over_contenders_matches_p_first_over_every_survivor():

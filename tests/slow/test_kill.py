@@ -144,4 +144,4 @@ def test_killed_refreshes_leave_the_old_overlay_or_the_complete_new_one(tmp_path
             assert written == expected  # all or nothing, never 11 of 30
     assert start(args, tmp_path).wait(60) == 0
     assert {p.name: p.read_text() for p in (out / "models").glob("*.toml")} == expected
-    assert [p for p in tmp_path.glob(".overlay.*")] == []
+    assert list(tmp_path.glob(".overlay.*")) == []

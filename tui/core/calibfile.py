@@ -11,14 +11,17 @@ from tui.core.errors import InputError, read_toml
 from tui.core.stitching import BenchParams, Calibration
 
 FILE_NAME = "calibration.toml"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READS = (1, 2)
+"""Version 1 is the one-factor model (no loadings, no second prior)."""
 
 HEADER = """\
 # Calibration of shortlist's stitched capability model for this catalogue release.
 # Written by `shortlist catalog calibrate`; do not edit by hand. `shortlist catalog check`
 # fails when catalog_sha256 no longer matches the catalogue (recalibrate after any change).
-# Model: score = 100 * (chance + (1 - chance) * sigmoid(slope * (capability - difficulty) + offset)),
-# noise ~ N(0, tau^2 + se^2). Offsets are in logit units; tau and the CV figures in points.
+# Model: score = 100 * (chance + (1 - chance) * sigmoid(slope * (capability - difficulty)
+#   + loading * second + offset)), noise ~ N(0, tau^2 + se^2).
+# Offsets and loadings are in logit units; tau and the CV figures in points.
 """
 
 
@@ -32,9 +35,10 @@ def read_calibration(path: Path) -> Calibration:
     """Parse a calibration file; a malformed one is an InputError naming the field."""
     data = read_toml(path)
     version = data.get("format_version")
-    if version != FORMAT_VERSION:
+    if version not in READS:
         raise InputError(
-            f"format_version {version!r} is not supported (this shortlist reads {FORMAT_VERSION})", path=path
+            f"format_version {version!r} is not supported (this shortlist reads {', '.join(map(str, READS))})",
+            path=path,
         )
     try:
         benchmarks = {
@@ -45,6 +49,7 @@ def read_calibration(path: Path) -> Calibration:
                 developer_offset=_number(p["developer_offset"], f"benchmarks.{b}.developer_offset", path),
                 chance=_number(p["chance"], f"benchmarks.{b}.chance", path),
                 n=int(p.get("n", 0)),
+                loading=_number(p.get("loading", 0.0), f"benchmarks.{b}.loading", path),
             )
             for b, p in data["benchmarks"].items()
         }
@@ -58,6 +63,9 @@ def read_calibration(path: Path) -> Calibration:
             fitted=str(data.get("fitted", "")),
             settings=dict(data.get("settings", {})),
             diagnostics={"cv": data.get("cv", {})},
+            second_mean=_number(prior.get("second_mean", 0.0), "prior.second_mean", path),
+            second_sd=_number(prior.get("second_sd", 1.0), "prior.second_sd", path),
+            second_corr=_number(prior.get("corr", 0.0), "prior.corr", path),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise InputError(f"calibration is missing or has a malformed field ({exc})", path=path) from None
@@ -75,6 +83,9 @@ def calibration_text(cal: Calibration, cv: dict[str, Any] | None) -> str:
     prior = tomlkit.table()
     prior.add("mean", round(cal.prior_mean, 6))
     prior.add("sd", round(cal.prior_sd, 6))
+    prior.add("second_mean", round(cal.second_mean, 6))
+    prior.add("second_sd", round(cal.second_sd, 6))
+    prior.add("corr", round(cal.second_corr, 6))
     doc.add("prior", prior)
     settings = tomlkit.table()
     for key, value in cal.settings.items():
@@ -92,6 +103,7 @@ def calibration_text(cal: Calibration, cv: dict[str, Any] | None) -> str:
         t.add("tau", round(p.tau, 6))
         t.add("developer_offset", round(p.developer_offset, 6))
         t.add("chance", round(p.chance, 6))
+        t.add("loading", round(p.loading, 6))
         t.add("n", p.n)
         benches.add(b, t)
     doc.add("benchmarks", benches)

@@ -3,8 +3,10 @@
 The fit is maximum a posteriori, by weighted least squares on the score scale
 (Levenberg-Marquardt with an analytic Jacobian, numpy only), with:
 
-- priors that fix the free scale and keep sparse models finite: C ~ N(0, 1) over the
-  calibration models, log(slope) ~ N(0, 0.75^2), difficulty ~ N(0, 3^2), offsets ~ N(0, 0.5^2);
+- priors that fix the free scale and keep sparse models finite: C ~ N(0, 1) and R ~ N(0, 1)
+  over the calibration models, log(slope) ~ N(0, 0.75^2), difficulty ~ N(0, 3^2), offsets
+  ~ N(0, 0.5^2), and a tight loading ~ N(0, 0.3^2), so the second factor only takes what
+  the data clearly support (sign fixed afterwards: positive on average);
 - per-benchmark noise ``tau_b`` re-estimated from the residuals (shrunk towards the pooled
   value for benchmarks with few results), so a noisy benchmark counts less;
 - Huber weights against transcription outliers;
@@ -31,14 +33,16 @@ from tui.core.stitching import (
     sigmoid,
 )
 
-PRIOR = {"capability": 1.0, "log_slope": 0.75, "difficulty": 3.0, "offset": 0.5}
+PRIOR = {"capability": 1.0, "log_slope": 0.75, "difficulty": 3.0, "offset": 0.5, "second": 1.0, "loading": 0.3}
 """Prior standard deviations of the calibration (means are 0)."""
 HUBER = 2.0
 """Standardised residual beyond which a result's weight is reduced (Huber)."""
 TAU_FLOOR = 0.5
 TAU_POOL = 5.0
 """Pseudo-count with which a benchmark's noise is shrunk towards the pooled noise."""
-CALIBRATION_VERSION = 1
+CALIBRATION_VERSION = 2
+FACTORS = (1, 2)
+"""The candidate numbers of latent factors; `calibrate_catalog` keeps the one that cross-validates better."""
 
 
 @dataclass
@@ -46,36 +50,43 @@ class _Layout:
     M: int
     B: int
     F: int
+    two: bool = True
 
     @property
     def size(self) -> int:
-        return self.M + 3 * self.B + self.F
+        return self.M + 3 * self.B + self.F + (self.M + self.B if self.two else 0)
 
     def split(self, theta: np.ndarray) -> tuple[np.ndarray, ...]:
-        M, B = self.M, self.B
-        return (theta[:M], theta[M : M + B], theta[M + B : M + 2 * B], theta[M + 2 * B : M + 3 * B], theta[M + 3 * B :])
+        """C, D, log(slope), developer offset, family offsets, R, loading."""
+        M, B, F = self.M, self.B, self.F
+        cuts = np.cumsum([M, B, B, B, F, M if self.two else 0])
+        parts = np.split(theta, cuts)
+        if not self.two:
+            parts[5], parts[6] = np.zeros(M), np.zeros(B)
+        return tuple(parts)
 
 
 def _prior_sd(layout: _Layout) -> np.ndarray:
-    return np.concatenate(
-        [
-            np.full(layout.M, PRIOR["capability"]),
-            np.full(layout.B, PRIOR["difficulty"]),
-            np.full(layout.B, PRIOR["log_slope"]),
-            np.full(layout.B, PRIOR["offset"]),
-            np.full(layout.F, PRIOR["offset"]),
-        ]
-    )
+    parts = [
+        np.full(layout.M, PRIOR["capability"]),
+        np.full(layout.B, PRIOR["difficulty"]),
+        np.full(layout.B, PRIOR["log_slope"]),
+        np.full(layout.B, PRIOR["offset"]),
+        np.full(layout.F, PRIOR["offset"]),
+    ]
+    if layout.two:
+        parts += [np.full(layout.M, PRIOR["second"]), np.full(layout.B, PRIOR["loading"])]
+    return np.concatenate(parts)
 
 
 def _predict(
     obs: Observations, layout: _Layout, theta: np.ndarray, chance: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    C, D, logA, dev, fam = layout.split(theta)
+    C, D, logA, dev, fam, R, beta = layout.split(theta)
     A = np.exp(logA)
     b, m = obs.bench, obs.model
     diff = C[m] - D[b]
-    z = A[b] * diff + dev[b] * obs.developer + obs.family @ fam
+    z = A[b] * diff + beta[b] * R[m] + dev[b] * obs.developer + obs.family @ fam
     s = sigmoid(z)
     c = chance[b]
     pred = 100.0 * (c + (1.0 - c) * s)
@@ -115,7 +126,12 @@ def _solve(
         J[rows, M + obs.bench] = sw * gz * a
         J[rows, M + B + obs.bench] = -sw * gz * a * diff
         J[rows, M + 2 * B + obs.bench] = -sw * gz * obs.developer
-        J[:, M + 3 * B :] = -(sw * gz)[:, None] * obs.family
+        J[:, M + 3 * B : M + 3 * B + layout.F] = -(sw * gz)[:, None] * obs.family
+        if layout.two:
+            R, beta = layout.split(theta)[5:]
+            second = M + 3 * B + layout.F
+            J[rows, second + obs.model] = -sw * gz * beta[obs.bench]
+            J[rows, second + M + obs.bench] = -sw * gz * R[obs.model]
         JtJ = J.T @ J + np.diag(1.0 / prior_sd**2)
         g = J.T @ r[:n] + (theta / prior_sd) / prior_sd
         while True:
@@ -137,11 +153,29 @@ def _solve(
     return theta
 
 
-def fit(obs: Observations, chance: dict[str, float], *, outer: int = 6) -> Calibration:
+def _leverage(obs: Observations, layout: _Layout, theta: np.ndarray, chance: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Each result's leverage on its own model's factors (benchmark parameters held fixed)."""
+    _, gz, A, _ = _predict(obs, layout, theta, chance)
+    beta = layout.split(theta)[6]
+    J = np.stack([gz * A[obs.bench], gz * beta[obs.bench]], axis=1)
+    M = layout.M
+    H = np.zeros((M, 2, 2))
+    np.add.at(H, obs.model, w[:, None, None] * J[:, :, None] * J[:, None, :])
+    H += np.diag([1.0 / PRIOR["capability"] ** 2, 1.0 / PRIOR["second"] ** 2])
+    Hinv = np.linalg.inv(H)[obs.model]
+    h = w * np.einsum("ni,nij,nj->n", J, Hinv, J)
+    return np.clip(h, 0.0, 0.9)
+
+
+def fit(obs: Observations, chance: dict[str, float], *, outer: int = 6, factors: int = 1) -> Calibration:
     """Calibrate benchmark parameters and offsets on ``obs`` (see the module docstring)."""
-    layout = _Layout(len(obs.model_ids), len(obs.bench_ids), len(FAMILIES))
+    layout = _Layout(len(obs.model_ids), len(obs.bench_ids), len(FAMILIES), two=factors == 2)
     ch = np.array([chance.get(b, 0.0) for b in obs.bench_ids])
     theta = np.zeros(layout.size)
+    if layout.two:
+        # (R, loading) = (0, 0) is a saddle of the objective: start the second factor off it,
+        # the same way every time
+        theta[layout.M + 3 * layout.B + layout.F :] = np.random.default_rng(1).normal(0.0, 0.1, layout.M + layout.B)
     # start difficulties where the benchmark's mean score sits for an average model
     for j in range(layout.B):
         mask = obs.bench == j
@@ -155,7 +189,10 @@ def fit(obs: Observations, chance: dict[str, float], *, outer: int = 6) -> Calib
         theta = _solve(obs, layout, ch, var, robust, theta)
         pred, *_ = _predict(obs, layout, theta, ch)
         resid = obs.value - pred
-        excess = resid**2 - obs.se**2
+        # a model's own factors are fitted to its few results, which pulls each residual
+        # towards 0: divide by (1 - leverage) so the noise is that of a *new* result
+        lev = _leverage(obs, layout, theta, ch, obs.weight * robust / var)
+        excess = resid**2 / (1.0 - lev) - obs.se**2
         w = obs.weight * robust
         pooled = max(float((w * excess).sum() / max(w.sum(), 1e-9)), TAU_FLOOR**2)
         num = np.bincount(obs.bench, w * excess, minlength=layout.B) + TAU_POOL * pooled
@@ -163,7 +200,9 @@ def fit(obs: Observations, chance: dict[str, float], *, outer: int = 6) -> Calib
         tau = np.sqrt(np.maximum(num / den, TAU_FLOOR**2))
         z = np.abs(resid) / np.sqrt(tau[obs.bench] ** 2 + obs.se**2)
         robust = np.where(z > HUBER, HUBER / np.maximum(z, 1e-9), 1.0)
-    C, D, logA, dev, fam = layout.split(theta)
+    C, D, logA, dev, fam, R, beta = layout.split(theta)
+    if beta.sum() < 0:  # the second factor's sign is free: make it positive on average
+        R, beta = -R, -beta
     counts = np.bincount(obs.bench, minlength=layout.B)
     benchmarks = {
         b: BenchParams(
@@ -173,14 +212,19 @@ def fit(obs: Observations, chance: dict[str, float], *, outer: int = 6) -> Calib
             developer_offset=float(dev[j]),
             chance=float(ch[j]),
             n=int(counts[j]),
+            loading=float(beta[j]),
         )
         for j, b in enumerate(obs.bench_ids)
     }
+    many = len(C) > 1
     return Calibration(
         benchmarks=benchmarks,
         families={f: float(v) for f, v in zip(FAMILIES, fam, strict=True)},
         prior_mean=float(C.mean()) if len(C) else 0.0,
-        prior_sd=float(C.std()) if len(C) > 1 else PRIOR["capability"],
+        prior_sd=float(C.std()) if many else PRIOR["capability"],
+        second_mean=float(R.mean()) if layout.two and len(R) else 0.0,
+        second_sd=float(R.std()) if layout.two and many else PRIOR["second"],
+        second_corr=float(np.corrcoef(C, R)[0, 1]) if layout.two and many and R.std() > 0 else 0.0,
         catalog_sha256="",
         fitted="",
         settings={
@@ -189,6 +233,7 @@ def fit(obs: Observations, chance: dict[str, float], *, outer: int = 6) -> Calib
             "tau_floor": TAU_FLOOR,
             "tau_pool": TAU_POOL,
             "families": list(FAMILIES),
+            "factors": 2 if layout.two else 1,
             "models": layout.M,
             "results": len(obs),
         },
@@ -198,7 +243,9 @@ def fit(obs: Observations, chance: dict[str, float], *, outer: int = 6) -> Calib
 # ------------------------------------------------------------------------------ cross-validation
 
 
-def cross_validate(obs: Observations, chance: dict[str, float], *, folds: int = 10, seed: int = 0) -> dict[str, Any]:
+def cross_validate(
+    obs: Observations, chance: dict[str, float], *, folds: int = 10, seed: int = 0, factors: int = 1
+) -> dict[str, Any]:
     """Held-out prediction error for observed scores, with two baselines from the same folds.
 
     Returns ``{"mae", "median", "folds", "seed", "n", "n_prior_only", "prior_only_mae",
@@ -215,7 +262,7 @@ def cross_validate(obs: Observations, chance: dict[str, float], *, folds: int = 
     for k in range(folds):
         test = fold == k
         train = obs.subset(~test)
-        cal = fit(train, chance)
+        cal = fit(train, chance, factors=factors)
         caps = score_models(cal, train)
         has_train = caps.n_results[obs.model[test]] > 0
         idx = np.flatnonzero(test)
@@ -226,7 +273,8 @@ def cross_validate(obs: Observations, chance: dict[str, float], *, folds: int = 
                 "developer" if obs.developer[i] else "independent",
                 tuple(f for f, flag in zip(FAMILIES, obs.family[i], strict=True) if flag),
             )
-            pred[i] = float(cal.predict(b, caps.mean[obs.model[i]], off))
+            eff, _ = caps.posterior.take(obs.model[i : i + 1]).effective(cal, b)
+            pred[i] = float(cal.predict(b, eff, off)[0])
             prior_only[i] = not has
         for j in range(len(obs.bench_ids)):
             mask_train = train.bench == j
@@ -261,6 +309,7 @@ def cross_validate(obs: Observations, chance: dict[str, float], *, folds: int = 
         "median": round(float(np.median(err[both])), 3) if both.any() else None,
         "folds": folds,
         "seed": seed,
+        "factors": factors,
         "n": overall["n"],
         "n_prior_only": int((prior_only & np.isfinite(pred)).sum()),
         "prior_only_mae": round(float(err[prior_only].mean()), 3) if prior_only.any() else None,
@@ -306,7 +355,13 @@ class CalibrationOutcome:
         return {
             "catalog_sha256": cal.catalog_sha256,
             "fingerprint": cal.fingerprint,
-            "prior": {"mean": round(cal.prior_mean, 4), "sd": round(cal.prior_sd, 4)},
+            "prior": {
+                "mean": round(cal.prior_mean, 4),
+                "sd": round(cal.prior_sd, 4),
+                "second_mean": round(cal.second_mean, 4),
+                "second_sd": round(cal.second_sd, 4),
+                "corr": round(cal.second_corr, 4),
+            },
             "families": {k: round(v, 4) for k, v in cal.families.items()},
             "benchmarks": {
                 b: {
@@ -314,6 +369,7 @@ class CalibrationOutcome:
                     "slope": round(p.slope, 4),
                     "tau": round(p.tau, 3),
                     "developer_offset": round(p.developer_offset, 4),
+                    "loading": round(p.loading, 4),
                     "n": p.n,
                 }
                 for b, p in sorted(cal.benchmarks.items())
@@ -329,6 +385,9 @@ class CalibrationOutcome:
             f"mean {cv['baseline_bench_mean_mae']}, model's other results {cv['baseline_model_mean_mae']}",
             f"  {cv['n_prior_only']} results whose model had no other result were predicted from the prior "
             f"(MAE {cv['prior_only_mae']}) and are not in the figures above",
+            "  latent factors: "
+            + ", ".join(f"{f} -> MAE {mae}" for f, mae in cv.get("mae_by_factors", {}).items())
+            + f"; kept {cv.get('factors', 1)}",
             "",
             f"  {'benchmark':<22}{'n':>5}{'MAE':>8}{'bench mean':>12}{'model mean':>12}",
         ]
@@ -374,9 +433,12 @@ def calibrate_catalog(
     items = {b: info.items for b, info in catalog.registry.items()}
     chance = {b: (info.chance or 0.0) / 100.0 for b, info in catalog.registry.items()}
     obs = observations(results, items, bench_ids=bench_ids)
-    cal = fit(obs, chance)
+    # a second factor is kept only when it predicts held-out scores better
+    cvs = {f: cross_validate(obs, chance, folds=max(folds, 2), seed=seed, factors=f) for f in FACTORS}
+    factors = min(FACTORS, key=lambda f: (cvs[f]["mae"] if cvs[f]["mae"] is not None else np.inf, f))
+    cv = {**cvs[factors], "mae_by_factors": {str(f): cvs[f]["mae"] for f in FACTORS}}
+    cal = fit(obs, chance, factors=factors)
     cal = replace(cal, catalog_sha256=catalog_hash(root), fitted=today().isoformat())
-    cv = cross_validate(obs, chance, folds=max(folds, 2), seed=seed)
     path = None
     if write:
         path = root / FILE_NAME

@@ -47,7 +47,8 @@ def _adjustment_text(scores: ScoreTable, cid: str, row: Any, raw: float, value: 
     why = []
     if row["reported_by"] == "developer":
         why.append("developer-reported")
-    why += [f.replace("_", " ") for f in setting_families(str(row["setting"]))]
+    evaluator = row["evaluator"] if "evaluator" in row and isinstance(row["evaluator"], str) else ""
+    why += [f.replace("_", " ") for f in setting_families(str(row["setting"]), evaluator)]
     return f"; {value:.1f} on the independent, standard-setting scale ({value - raw:+.1f} for {', '.join(why)})"
 
 

@@ -158,7 +158,7 @@ def atomic_write(path: Path, text: str, *, exclusive: bool = False) -> None:
 
 
 def _leftovers(folder: Path, kind: str) -> list[tuple[Path, int]]:
-    out = []
+    out: list[tuple[Path, int]] = []
     try:
         candidates = list(folder.parent.glob(f".{folder.name}.*.shortlist-{kind}"))
     except OSError:

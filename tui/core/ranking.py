@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tui.core.results import Z95
-from tui.core.stitching import quadrature
 
 if TYPE_CHECKING:
     from tui.core.rubric import Rubric
@@ -125,8 +124,10 @@ def estimated_part(
     S = len(survivors)
     if cal is None or rubric.policy.missing_in_ranking == "bottom" or S == 0:
         return np.zeros(S)
-    nodes, weights = quadrature(scores.cap_mean[survivors], scores.cap_sd[survivors])
-    total = np.zeros(nodes.shape)
+    if scores.posterior is None:
+        return np.zeros(S)
+    g, r, weights = scores.posterior.take(survivors).nodes(cal.two_factor)
+    total = np.zeros(g.shape)
     noise = np.zeros(S)
     for j, c in enumerate(columns):
         if c in {"cost", "openness"}:
@@ -138,7 +139,8 @@ def estimated_part(
         if not estimated.any():
             continue
         crit = scores.criteria[c]
-        v_nodes = np.clip((cal.predict(c, nodes[estimated]) - crit.lower) / crit.span, 0.0, 1.0)
+        effective = g[estimated] + cal.benchmarks[c].ratio * r[estimated]
+        v_nodes = np.clip((cal.predict(c, effective) - crit.lower) / crit.span, 0.0, 1.0)
         V[estimated, j] = v_nodes @ weights
         total[estimated] += shares[j] * v_nodes
         noise[estimated] += (shares[j] * cal.benchmarks[c].tau / crit.span) ** 2

@@ -69,11 +69,7 @@ def draw_values(
     cal = scores.calibration
     rows = ranked.order[positions]
     K = len(rows)
-    cap = (
-        scores.cap_mean[rows][None, :] + scores.cap_sd[rows][None, :] * rng.standard_normal((draws, K))
-        if cal is not None
-        else None
-    )
+    factors = scores.posterior.take(rows).draw(rng, draws) if cal is not None and scores.posterior else None
     bottom = rubric.policy.missing_in_ranking == "bottom"
     out: dict[str, np.ndarray] = {}
     for c in criteria:
@@ -82,11 +78,13 @@ def draw_values(
         y = np.where(
             observed[None, :], value[None, :] + np.nan_to_num(se)[None, :] * rng.standard_normal((draws, K)), np.nan
         )
-        if scores.estimable[k] and cap is not None and cal is not None and not bottom:
+        if scores.estimable[k] and factors is not None and cal is not None and not bottom:
             estimated = ~observed
             if estimated.any():
+                g, r = factors
                 noise = cal.benchmarks[c].tau * rng.standard_normal((draws, int(estimated.sum())))
-                y[:, estimated] = cal.predict(c, cap[:, estimated]) + noise
+                effective = g[:, estimated] + cal.benchmarks[c].ratio * r[:, estimated]
+                y[:, estimated] = cal.predict(c, effective) + noise
         out[c] = y
     return out
 

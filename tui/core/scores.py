@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,7 @@ from tui.core.errors import InputError
 from tui.core.stitching import (
     Calibration,
     Capabilities,
+    Posterior,
     observations,
     predictive,
     result_se,
@@ -91,6 +92,12 @@ def capabilities(catalog: Catalog) -> Capabilities | None:
     return score_models(cal, obs)
 
 
+def _evaluators(results: Any) -> list[str]:
+    if "evaluator" not in results:
+        return [""] * len(results)
+    return [str(e) if isinstance(e, str) else "" for e in results["evaluator"]]
+
+
 def pick_results(results: pd.DataFrame, prefer: str) -> pd.DataFrame:
     """One result per (model, benchmark): the preferred reporter, a standard setting, the newest.
 
@@ -99,7 +106,13 @@ def pick_results(results: pd.DataFrame, prefer: str) -> pd.DataFrame:
     """
     if results.empty:
         return results.assign(pref=[], fam=[], has_independent=[]).set_index(["model_id", "bench"])
-    fam = results["setting"].astype(str).map(lambda s: len(setting_families(s)) > 0)
+    fam = pd.Series(
+        [
+            len(setting_families(s, e)) > 0
+            for s, e in zip(results["setting"].astype(str), _evaluators(results), strict=True)
+        ],
+        index=results.index,
+    )
     ranked = results.assign(pref=(results["reported_by"] != prefer).astype(int), fam=fam.astype(int))
     ranked = ranked.sort_values(
         ["model_id", "bench", "pref", "fam", "as_of"], ascending=[True, True, True, True, False], kind="stable"
@@ -130,11 +143,21 @@ class ScoreTable:
     """Per criterion: a calibrated benchmark, so a missing value can be estimated."""
     chosen: pd.DataFrame
     """The chosen result rows, indexed by (model_id, bench), for reasons and sources."""
-    cap_mean: np.ndarray
-    cap_sd: np.ndarray
+    posterior: Posterior | None
+    """Each model's posterior over both factors (None without a calibration)."""
     cap_n: np.ndarray
     """Benchmark results each capability estimate rests on."""
     calibration: Calibration | None
+
+    @property
+    def cap_mean(self) -> np.ndarray:
+        """Capability (the general factor) per model; NaN without a calibration."""
+        return self.posterior.mean if self.posterior is not None else np.full(len(self.ids), np.nan)
+
+    @property
+    def cap_sd(self) -> np.ndarray:
+        """The capability's posterior standard deviation; NaN without a calibration."""
+        return self.posterior.sd if self.posterior is not None else np.full(len(self.ids), np.nan)
 
     @property
     def columns(self) -> list[str]:
@@ -173,12 +196,12 @@ def build_scores(
     estimable = np.array([cal is not None and c in cal.benchmarks and not criteria[c].team for c in cols], dtype=bool)
     if caps is None and cal is not None:
         caps = capabilities(catalog)
-    if caps is not None:
-        cap_mean, cap_sd, cap_n = caps.lookup(ids)
-        cap_mean = np.where(np.isfinite(cap_mean), cap_mean, cal.prior_mean if cal else np.nan)
-        cap_sd = np.where(np.isfinite(cap_sd), cap_sd, cal.prior_sd if cal else np.nan)
+    posterior: Posterior | None = None
+    if caps is not None and cal is not None:
+        posterior = caps.posterior_for(ids, cal)
+        cap_n = caps.lookup(ids)[2]
     else:
-        cap_mean, cap_sd, cap_n = np.full(M, np.nan), np.full(M, np.nan), np.zeros(M, dtype=int)
+        cap_n = np.zeros(M, dtype=int)
     position = pd.Series(np.arange(M), index=ids)
     for k, cid in enumerate(cols):
         if not chosen.empty:
@@ -197,18 +220,18 @@ def build_scores(
             if estimable[k] and cal is not None:
                 offsets = np.array(
                     [
-                        cal.offset(cid, r, setting_families(str(st)))
-                        for r, st in zip(rows["reported_by"], rows["setting"], strict=True)
+                        cal.offset(cid, r, setting_families(str(st), str(ev)))
+                        for r, st, ev in zip(rows["reported_by"], rows["setting"], _evaluators(rows), strict=True)
                     ]
                 )
                 value[where, k] = cal.to_standard(cid, v, offsets)
             else:
                 value[where, k] = v
             se[where, k] = s
-        if estimable[k] and cal is not None:
+        if estimable[k] and cal is not None and posterior is not None:
             missing = np.isnan(value[:, k])
             if missing.any():
-                m, sd = predictive(cal, cid, cap_mean[missing], cap_sd[missing])
+                m, sd = predictive(cal, cid, *posterior.take(missing).effective(cal, cid))
                 value[missing, k] = m
                 se[missing, k] = sd
     observed = np.isfinite(raw)
@@ -221,8 +244,7 @@ def build_scores(
         raw=raw,
         estimable=estimable,
         chosen=chosen,
-        cap_mean=cap_mean,
-        cap_sd=cap_sd,
+        posterior=posterior,
         cap_n=np.asarray(cap_n, dtype=int),
         calibration=cal,
     )

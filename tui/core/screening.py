@@ -299,8 +299,9 @@ class _Screener:
             border = observed & ~ok & (value + Z95 * se >= threshold)
             ok = ok | border
         p = np.full(len(value), np.nan)
-        if estimated.any() and s.calibration is not None:
-            p[estimated] = prob_at_least(s.calibration, cid, s.cap_mean[estimated], s.cap_sd[estimated], threshold)
+        if estimated.any() and s.calibration is not None and s.posterior is not None:
+            eff_mean, eff_sd = s.posterior.take(estimated).effective(s.calibration, cid)
+            p[estimated] = prob_at_least(s.calibration, cid, eff_mean, eff_sd, threshold)
         on_estimate = estimated & (np.nan_to_num(p) >= ON_ESTIMATE)
         ok = ok | on_estimate
         self.out.borderline[cid] = border

@@ -1,16 +1,24 @@
 """The stitched capability model: one latent capability per model, read off every benchmark.
 
 This is benchmark stitching, after Epoch AI's "A Rosetta Stone for AI Benchmarks". Each
-benchmark ``b`` has a difficulty ``D_b`` and a slope ``alpha_b``; each model ``m`` has a
-capability ``C_m``. A score (0-100) is modelled as
+benchmark ``b`` has a difficulty ``D_b``, a slope ``alpha_b`` and a loading ``beta_b``;
+each model ``m`` has a general capability ``C_m`` and a second factor ``R_m``. A score
+(0-100) is modelled as
 
-    y = 100 * (c_b + (1 - c_b) * sigmoid(alpha_b * (C_m - D_b) + delta)) + noise,
+    y = 100 * (c_b + (1 - c_b) * sigmoid(alpha_b * (C_m - D_b) + beta_b * R_m + delta)) + noise,
     noise ~ N(0, tau_b^2 + se^2)
 
 where ``c_b`` is the benchmark's chance level (fixed, from the registry), ``delta`` is the
 offset of the result's source and setting family (a developer-reported figure, several
 attempts, a low reasoning effort), ``tau_b`` is the benchmark's noise beyond sampling and
 ``se`` the result's own standard error.
+
+The second factor is there because cross-validation says it predicts better: it is what
+separates, at the same general capability, models that reason at length before answering
+(strong on competition maths and agentic coding) from those that don't. ``C_m`` is the
+capability the product shows; on one benchmark a model acts with its *effective*
+capability ``C_m + (beta_b / alpha_b) * R_m``. A calibration with every loading 0 is the
+one-factor model exactly.
 
 The benchmark parameters and offsets are *calibrated* once per catalogue release
 (:mod:`tui.core.calibrate`) and stored in ``catalog/calibration.toml``. At run time each
@@ -32,11 +40,14 @@ import numpy as np
 if TYPE_CHECKING:
     import pandas as pd
 
-FAMILIES = ("multi_attempt", "low_effort")
+FAMILIES = ("multi_attempt", "low_effort", "fixed_harness", "agent_scaffold")
 """Setting families with a fitted offset, besides who reported the result.
 
 - ``multi_attempt``: majority vote, best-of-n, pass@k with k > 1, parallel test-time compute;
-- ``low_effort``: a reasoning model run at low or minimal reasoning effort, or without thinking.
+- ``low_effort``: a reasoning model run at low or minimal reasoning effort, or without thinking;
+- ``fixed_harness``: the Open LLM Leaderboard v2, a fixed few-shot harness with short
+  generation limits and strict answer matching (hard on models that think at length);
+- ``agent_scaffold``: a third-party agent on a public agent leaderboard (Terminal-Bench).
 """
 
 _MULTI = re.compile(
@@ -46,18 +57,26 @@ _MULTI = re.compile(
 )
 _LOW = re.compile(
     r"effort (?:low|minimal)|\b(?:low|minimal) (?:reasoning )?effort|no thinking|non-thinking|"
-    r"thinking off|without thinking",
+    r"thinking off|without thinking|no extended thinking|thinking disabled",
     re.I,
 )
 
 
-def setting_families(setting: str) -> tuple[str, ...]:
-    """The families (of :data:`FAMILIES`) a result's free-text setting belongs to."""
+_HARNESS = re.compile(r"Open LLM Leaderboard v2", re.I)
+_AGENT = re.compile(r"Terminal-Bench leaderboard", re.I)
+
+
+def setting_families(setting: str, evaluator: str = "") -> tuple[str, ...]:
+    """The families (of :data:`FAMILIES`) a result's setting and evaluator belong to."""
     out = []
     if _MULTI.search(setting):
         out.append("multi_attempt")
     if _LOW.search(setting):
         out.append("low_effort")
+    if _HARNESS.search(evaluator):
+        out.append("fixed_harness")
+    if _AGENT.search(evaluator):
+        out.append("agent_scaffold")
     return tuple(out)
 
 
@@ -80,6 +99,13 @@ class BenchParams:
     """Chance level as a fraction (0.25 for four-way multiple choice)."""
     n: int
     """Results the calibration used."""
+    loading: float = 0.0
+    """Weight of the second factor in the logit (0: the benchmark reads the general capability only)."""
+
+    @property
+    def ratio(self) -> float:
+        """How far one unit of the second factor moves the effective capability on this benchmark."""
+        return self.loading / self.slope
 
 
 @dataclass(frozen=True)
@@ -95,6 +121,21 @@ class Calibration:
     """When the calibration was made (ISO date)."""
     settings: dict[str, Any] = field(default_factory=dict)
     diagnostics: dict[str, Any] = field(default_factory=dict)
+    second_mean: float = 0.0
+    """Population mean of the second factor (the scoring prior's)."""
+    second_sd: float = 1.0
+    second_corr: float = 0.0
+    """Population correlation of the two factors."""
+
+    @property
+    def two_factor(self) -> bool:
+        """Whether any benchmark loads on the second factor."""
+        return any(p.loading != 0.0 for p in self.benchmarks.values())
+
+    def prior_cov(self) -> np.ndarray:
+        """The scoring prior's covariance of (capability, second factor)."""
+        c = self.second_corr * self.prior_sd * self.second_sd
+        return np.array([[self.prior_sd**2, c], [c, self.second_sd**2]])
 
     @property
     def fingerprint(self) -> str:
@@ -105,11 +146,12 @@ class Calibration:
         payload = json.dumps(
             {
                 "b": {
-                    k: [v.difficulty, v.slope, v.tau, v.developer_offset, v.chance]
+                    k: [v.difficulty, v.slope, v.tau, v.developer_offset, v.chance] + ([v.loading] if v.loading else [])
                     for k, v in sorted(self.benchmarks.items())
                 },
                 "f": dict(sorted(self.families.items())),
-                "p": [self.prior_mean, self.prior_sd],
+                "p": [self.prior_mean, self.prior_sd]
+                + ([self.second_mean, self.second_sd, self.second_corr] if self.two_factor else []),
             },
             sort_keys=True,
         )
@@ -121,7 +163,11 @@ class Calibration:
         return out + sum(self.families.get(f, 0.0) for f in families)
 
     def predict(self, bench: str, capability: np.ndarray | float, offset: float = 0.0) -> np.ndarray:
-        """Expected score (0-100) of a model with ``capability`` on ``bench`` in a setting."""
+        """Expected score (0-100) on ``bench`` in a setting, of a model with that *effective* capability.
+
+        The effective capability is ``C + ratio * R`` (see :meth:`Posterior.effective`); in a
+        one-factor calibration it is the capability itself.
+        """
         p = self.benchmarks[bench]
         z = p.slope * (np.asarray(capability, dtype=float) - p.difficulty) + offset
         return 100.0 * (p.chance + (1.0 - p.chance) * sigmoid(z))
@@ -215,7 +261,11 @@ def observations(
     n = np.where(np.isfinite(n), n, rows["bench"].map(items).to_numpy(dtype=float))
     se = result_se(value, rows["stderr"].to_numpy(dtype=float), n)
     settings = rows["setting"].astype(str).tolist()
-    family = np.array([[f in setting_families(s) for f in FAMILIES] for s in settings], dtype=float)
+    evaluators = rows["evaluator"].astype(str).tolist() if "evaluator" in rows else [""] * len(settings)
+    family = np.array(
+        [[f in setting_families(s, e) for f in FAMILIES] for s, e in zip(settings, evaluators, strict=True)],
+        dtype=float,
+    )
     family = family.reshape(len(settings), len(FAMILIES))
     obs = Observations(
         model=rows["model_id"].map(m_index).to_numpy(dtype=np.int64),
@@ -248,88 +298,202 @@ def _arrays(cal: Calibration, obs: Observations) -> tuple[np.ndarray, ...]:
 
 
 @dataclass(frozen=True)
+class Posterior:
+    """Models' posteriors over (capability, second factor): Gaussian, as means, sds and a covariance.
+
+    Arrays are aligned on some list of models (a :class:`Capabilities`' or a score table's).
+    """
+
+    mean: np.ndarray
+    """Capability: the general factor, the one index the product shows."""
+    sd: np.ndarray
+    mean2: np.ndarray
+    """The second factor."""
+    sd2: np.ndarray
+    cov: np.ndarray
+    """Covariance of the two."""
+
+    @classmethod
+    def prior(cls, cal: Calibration, count: int) -> Posterior:
+        """``count`` models with no results: the population prior."""
+        c = cal.second_corr * cal.prior_sd * cal.second_sd
+        return cls(
+            np.full(count, cal.prior_mean),
+            np.full(count, cal.prior_sd),
+            np.full(count, cal.second_mean),
+            np.full(count, cal.second_sd),
+            np.full(count, c),
+        )
+
+    def take(self, rows: np.ndarray) -> Posterior:
+        """The posteriors of ``rows`` (an index or a boolean mask)."""
+        return Posterior(self.mean[rows], self.sd[rows], self.mean2[rows], self.sd2[rows], self.cov[rows])
+
+    def effective(self, cal: Calibration, bench: str) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and sd of each model's effective capability on ``bench`` (exactly Gaussian)."""
+        k = cal.benchmarks[bench].ratio
+        var = self.sd**2 + 2.0 * k * self.cov + k * k * self.sd2**2
+        return self.mean + k * self.mean2, np.sqrt(np.maximum(var, 0.0))
+
+    def _factors(self, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Both factors from independent standard normals ``u`` and ``v`` (Cholesky)."""
+        sd = np.where(self.sd > 0, self.sd, 1.0)
+        rho_sd2 = np.where(self.sd > 0, self.cov / sd, 0.0)
+        rest = np.sqrt(np.maximum(self.sd2**2 - rho_sd2**2, 0.0))
+        return self.mean + self.sd * u, self.mean2 + rho_sd2 * u + rest * v
+
+    def draw(self, rng: np.random.Generator, draws: int) -> tuple[np.ndarray, np.ndarray]:
+        """Joint draws (draws x models) of both factors."""
+        u = rng.standard_normal((draws, len(self.mean)))
+        v = rng.standard_normal((draws, len(self.mean))) if np.any(self.sd2 > 0) else np.zeros_like(u)
+        return self._factors(u, v)
+
+    def nodes(self, two_factor: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Quadrature nodes (models x nodes) of both factors and their weights.
+
+        A product Gauss-Hermite rule over the joint posterior; with one factor the second
+        stays at its mean and a finer one-dimensional rule is used.
+        """
+        if not two_factor:
+            u = np.broadcast_to(_GH_NODES, (len(self.mean), len(_GH_NODES)))
+            return self.mean[:, None] + self.sd[:, None] * u, np.repeat(self.mean2[:, None], u.shape[1], 1), _GH_WEIGHTS
+        u = np.repeat(_GH2_NODES, len(_GH2_NODES))[None, :]
+        v = np.tile(_GH2_NODES, len(_GH2_NODES))[None, :]
+        weights = np.outer(_GH2_WEIGHTS, _GH2_WEIGHTS).ravel()
+        post = Posterior(*(a[:, None] for a in (self.mean, self.sd, self.mean2, self.sd2, self.cov)))
+        g, r = post._factors(u, v)
+        return g, r, weights
+
+
+@dataclass(frozen=True)
 class Capabilities:
-    """Each model's capability estimate: the posterior mean, its standard deviation and evidence."""
+    """Each model's estimate: the posterior of its two factors, and the evidence behind it."""
 
     model_ids: list[str]
-    mean: np.ndarray
-    sd: np.ndarray
+    posterior: Posterior
     n_results: np.ndarray
 
+    @property
+    def mean(self) -> np.ndarray:
+        """Posterior mean of the capability (the general factor)."""
+        return self.posterior.mean
+
+    @property
+    def sd(self) -> np.ndarray:
+        """Posterior standard deviation of the capability."""
+        return self.posterior.sd
+
     def lookup(self, ids: list[str] | pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Mean, sd and result count for ``ids`` (the prior for ids without results)."""
+        """Capability mean, sd and result count for ``ids`` (NaN and 0 for ids without results)."""
+        pos, found = self._positions(ids)
+        return (
+            np.where(found, self.mean[pos], np.nan),
+            np.where(found, self.sd[pos], np.nan),
+            np.where(found, self.n_results[pos], 0),
+        )
+
+    def posterior_for(self, ids: list[str] | pd.Index, cal: Calibration) -> Posterior:
+        """The posteriors of ``ids``, the population prior for ids without results."""
+        pos, found = self._positions(ids)
+        mine = self.posterior.take(pos)
+        prior = Posterior.prior(cal, len(pos))
+        return Posterior(
+            *(
+                np.where(found, a, b)
+                for a, b in zip(
+                    (mine.mean, mine.sd, mine.mean2, mine.sd2, mine.cov),
+                    (prior.mean, prior.sd, prior.mean2, prior.sd2, prior.cov),
+                    strict=True,
+                )
+            )
+        )
+
+    def _positions(self, ids: list[str] | pd.Index) -> tuple[np.ndarray, np.ndarray]:
         index = {m: i for i, m in enumerate(self.model_ids)}
         pos = np.array([index.get(m, -1) for m in ids], dtype=np.int64)
         found = pos >= 0
-        safe = np.where(found, pos, 0)
-        return (
-            np.where(found, self.mean[safe], np.nan),
-            np.where(found, self.sd[safe], np.nan),
-            np.where(found, self.n_results[safe], 0),
-        )
+        return np.where(found, pos, 0), found
 
 
-def score_models(cal: Calibration, obs: Observations, iterations: int = 30) -> Capabilities:
-    """MAP capability and its Laplace standard deviation for every model in ``obs``.
+def score_models(cal: Calibration, obs: Observations, iterations: int = 40) -> Capabilities:
+    """MAP estimate of both factors and their Laplace covariance, for every model in ``obs``.
 
-    A one-dimensional damped Gauss-Newton solve per model, vectorised over all models:
-    each model's estimate uses its own results and the population prior only.
+    A damped Gauss-Newton solve per model (2 x 2 systems), vectorised over all models: each
+    model's estimate uses its own results and the population prior only.
     """
     M = len(obs.model_ids)
-    mean = np.full(M, cal.prior_mean)
-    prior_prec = 1.0 / cal.prior_sd**2
+    prior = Posterior.prior(cal, M)
     if len(obs) == 0:
-        return Capabilities(obs.model_ids, mean, np.full(M, cal.prior_sd), np.zeros(M, dtype=int))
+        return Capabilities(obs.model_ids, prior, np.zeros(M, dtype=int))
+    mu0 = np.array([cal.prior_mean, cal.second_mean])
+    P0 = np.linalg.inv(cal.prior_cov())
     D, A, T, c, offset = _arrays(cal, obs)
+    L = np.array([cal.benchmarks[b].loading for b in obs.bench_ids])[obs.bench]
     var = T**2 + obs.se**2
     w = obs.weight / var
+    x = np.stack([prior.mean, prior.mean2], axis=1)
 
-    def objective(C: np.ndarray) -> np.ndarray:
-        pred = 100.0 * (c + (1.0 - c) * sigmoid(A * (C[obs.model] - D) + offset))
+    def objective(X: np.ndarray) -> np.ndarray:
+        z = A * (X[obs.model, 0] - D) + L * X[obs.model, 1] + offset
+        pred = 100.0 * (c + (1.0 - c) * sigmoid(z))
         data = np.bincount(obs.model, w * (obs.value - pred) ** 2, minlength=M)
-        return data + prior_prec * (C - cal.prior_mean) ** 2
+        d = X - mu0
+        return data + np.einsum("mi,ij,mj->m", d, P0, d)
 
-    current = objective(mean)
-    for _ in range(iterations):
-        z = A * (mean[obs.model] - D) + offset
+    def normal_equations(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        z = A * (X[obs.model, 0] - D) + L * X[obs.model, 1] + offset
         s = sigmoid(z)
         pred = 100.0 * (c + (1.0 - c) * s)
-        g = 100.0 * (1.0 - c) * s * (1.0 - s) * A
-        grad = np.bincount(obs.model, w * g * (obs.value - pred), minlength=M) - prior_prec * (mean - cal.prior_mean)
-        hess = np.bincount(obs.model, w * g * g, minlength=M) + prior_prec
-        step = np.clip(grad / hess, -0.5, 0.5)
+        gz = 100.0 * (1.0 - c) * s * (1.0 - s)
+        J = np.stack([gz * A, gz * L], axis=1)
+        grad = (
+            np.stack([np.bincount(obs.model, w * J[:, i] * (obs.value - pred), minlength=M) for i in range(2)], axis=1)
+            - (X - mu0) @ P0
+        )
+        hess = np.empty((M, 2, 2))
+        for i in range(2):
+            for j in range(i, 2):
+                hess[:, i, j] = hess[:, j, i] = np.bincount(obs.model, w * J[:, i] * J[:, j], minlength=M)
+        return grad, hess + P0
+
+    current = objective(x)
+    for _ in range(iterations):
+        grad, hess = normal_equations(x)
+        step = np.clip(np.linalg.solve(hess, grad[..., None])[..., 0], -0.5, 0.5)
         # backtrack per model: a Gauss-Newton step on a steep sigmoid can overshoot into
         # the flat tail, where the gradient vanishes and the estimate would stall
         for _ in range(12):
-            trial = objective(mean + step)
+            trial = objective(x + step)
             worse = trial > current + 1e-12
             if not worse.any():
                 break
-            step = np.where(worse, step * 0.5, step)
-        trial = objective(mean + step)
+            step = np.where(worse[:, None], step * 0.5, step)
+        trial = objective(x + step)
         accept = trial <= current + 1e-12
-        mean = np.where(accept, mean + step, mean)
+        x = np.where(accept[:, None], x + step, x)
         current = np.where(accept, trial, current)
-        if np.max(np.abs(np.where(accept, step, 0.0))) < 1e-8:
+        if np.max(np.abs(np.where(accept[:, None], step, 0.0))) < 1e-8:
             break
-    z = A * (mean[obs.model] - D) + offset
-    s = sigmoid(z)
-    g = 100.0 * (1.0 - c) * s * (1.0 - s) * A
-    info = np.bincount(obs.model, w * g * g, minlength=M) + prior_prec
+    _, hess = normal_equations(x)
+    cov = np.linalg.inv(hess)
     counts = np.bincount(obs.model, minlength=M)
-    return Capabilities(obs.model_ids, mean, 1.0 / np.sqrt(info), counts)
+    post = Posterior(x[:, 0], np.sqrt(cov[:, 0, 0]), x[:, 1], np.sqrt(cov[:, 1, 1]), cov[:, 0, 1])
+    return Capabilities(obs.model_ids, post, counts)
 
 
 # --------------------------------------------------------------------- predictive moments
 
 _GH_NODES, _GH_WEIGHTS = np.polynomial.hermite_e.hermegauss(15)
 _GH_WEIGHTS = _GH_WEIGHTS / _GH_WEIGHTS.sum()
+_GH2_NODES, _GH2_WEIGHTS = np.polynomial.hermite_e.hermegauss(7)
+_GH2_WEIGHTS = _GH2_WEIGHTS / _GH2_WEIGHTS.sum()
 
 
 def predictive(cal: Calibration, bench: str, mean: np.ndarray, sd: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean and standard deviation (points) of a model's score on ``bench`` in the standard setting.
 
-    The capability is integrated out over its posterior N(mean, sd^2) by Gauss-Hermite
+    ``mean`` and ``sd`` describe the effective capability on ``bench``
+    (:meth:`Posterior.effective`), which is Gaussian. It is integrated out by Gauss-Hermite
     quadrature (exact enough for a smooth curve), and the benchmark's own noise ``tau``
     is added: the interval is that of the model's score on the benchmark. A particular
     measurement of it adds its own sampling error on top.
@@ -342,7 +506,7 @@ def predictive(cal: Calibration, bench: str, mean: np.ndarray, sd: np.ndarray) -
 
 
 def quadrature(mean: np.ndarray, sd: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Capability nodes (models x nodes) and their weights, for expectations over the posterior."""
+    """Nodes (models x nodes) and weights for expectations over N(mean, sd^2), one per model."""
     return mean[:, None] + sd[:, None] * _GH_NODES[None, :], _GH_WEIGHTS
 
 
@@ -359,7 +523,8 @@ def norm_cdf(x: np.ndarray) -> np.ndarray:
 def prob_at_least(cal: Calibration, bench: str, mean: np.ndarray, sd: np.ndarray, threshold: float) -> np.ndarray:
     """P(score >= threshold) for models whose score on ``bench`` is estimated, not observed.
 
-    The capability's posterior is integrated by quadrature; around the curve the score
+    ``mean`` and ``sd`` describe the effective capability on ``bench``
+    (:meth:`Posterior.effective`); it is integrated by quadrature; around the curve the score
     varies with the benchmark's noise ``tau``.
     """
     nodes, weights = quadrature(np.asarray(mean, dtype=float), np.asarray(sd, dtype=float))
