@@ -19,6 +19,8 @@ from helpers import cli_env, run_cli
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "rubrics"
 BUNDLED_PRESETS = sorted(p.stem for p in BUNDLED.glob("*.toml"))
+DEFAULT_V = tomllib.loads((BUNDLED / "default.toml").read_text())["version"]
+CODING_V = tomllib.loads((BUNDLED / "coding-assistant.toml").read_text())["version"]
 
 
 def shortlist(
@@ -75,15 +77,15 @@ def project_dir(root: Path) -> Path:
 
 @pytest.fixture
 def four_places(tmp_path):
-    """A preset named ``default`` in every place discovery looks, versions 4 (highest) to 1."""
+    """A preset named ``default`` in every place discovery looks, versions 40 (highest) to 20, then the bundled one."""
     home = tmp_path / "home"
     env_dir = tmp_path / "env-rubrics"
     repo = tmp_path / "repo"
     nested = repo / "services" / "bot"
     nested.mkdir(parents=True)
-    preset(env_dir, "default", version="4.0.0")
-    preset(project_dir(repo), "default", version="3.0.0")
-    preset(home / "config" / "rubrics", "default", version="2.0.0")
+    preset(env_dir, "default", version="40.0.0")
+    preset(project_dir(repo), "default", version="30.0.0")
+    preset(home / "config" / "rubrics", "default", version="20.0.0")
     return {"home": home, "env": env_dir, "repo": repo, "nested": nested, "outside": tmp_path}
 
 
@@ -98,12 +100,12 @@ def test_discovery_order_env_then_project_then_user_then_bundled(four_places):
     # the project folder is found by walking up from a nested working folder
     assert (
         _checked_version(shortlist("rubric", "check", "default", cwd=p["nested"], home=p["home"], extra=with_env))
-        == "4.0.0"
+        == "40.0.0"
     )
-    assert _checked_version(shortlist("rubric", "check", "default", cwd=p["nested"], home=p["home"])) == "3.0.0"
-    assert _checked_version(shortlist("rubric", "check", "default", cwd=p["outside"], home=p["home"])) == "2.0.0"
+    assert _checked_version(shortlist("rubric", "check", "default", cwd=p["nested"], home=p["home"])) == "30.0.0"
+    assert _checked_version(shortlist("rubric", "check", "default", cwd=p["outside"], home=p["home"])) == "20.0.0"
     (p["home"] / "config" / "rubrics" / "default.toml").unlink()
-    assert _checked_version(shortlist("rubric", "check", "default", cwd=p["outside"], home=p["home"])) == "1.0.0"
+    assert _checked_version(shortlist("rubric", "check", "default", cwd=p["outside"], home=p["home"])) == DEFAULT_V
 
 
 def test_several_env_folders_are_searched_in_order(four_places, tmp_path):
@@ -132,10 +134,10 @@ def test_rubric_list_shows_origin_version_and_shadows(four_places):
     listed = json.loads(result.stdout)
     defaults = [item for item in listed if item["id"] == "default"]
     assert [(d["origin"], d["version"]) for d in defaults] == [
-        ("SHORTLIST_RUBRICS", "4.0.0"),
-        ("project", "3.0.0"),
-        ("user", "2.0.0"),
-        ("bundled", "1.0.0"),
+        ("SHORTLIST_RUBRICS", "40.0.0"),
+        ("project", "30.0.0"),
+        ("user", "20.0.0"),
+        ("bundled", DEFAULT_V),
     ]
     winner = defaults[0]
     assert [s.split(":", 1)[0] for s in winner["shadows"]] == ["project", "user", "bundled"]
@@ -190,11 +192,11 @@ def team_chain(tmp_path):
 def test_inheritance_over_three_levels(team_chain):
     result = shortlist("rubric", "check", "team", cwd=team_chain)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "ok: team@1.2.0 (team@1.2.0 <- dept@2.0.0 <- default@1.0.0); 0 lock(s)"
+    assert result.stdout.strip() == f"ok: team@1.2.0 (team@1.2.0 <- dept@2.0.0 <- default@{DEFAULT_V}); 0 lock(s)"
     run = shortlist("run", "--rubric", "team", "--format", "json", cwd=team_chain)
     assert run.returncode == 0, run.stderr
     data = json.loads(run.stdout)
-    assert data["rubric"]["chain"] == ["team@1.2.0", "dept@2.0.0", "default@1.0.0"]
+    assert data["rubric"]["chain"] == ["team@1.2.0", "dept@2.0.0", f"default@{DEFAULT_V}"]
     resolved = data["rubric"]["resolved"]
     assert resolved["baselines"]["thresholds"] == {"mmlu": 60.0, "mmlu_pro": 40.0}  # dept's and default's
     assert resolved["practical"]["min_context"] == 32768  # from dept
@@ -211,7 +213,7 @@ def test_rubric_diff_after_inheritance(team_chain):
     lines = result.stdout.strip().splitlines()
     for expected in (
         'id: "default" -> "team"',
-        'version: "1.0.0" -> "1.2.0"',
+        f'version: "{DEFAULT_V}" -> "1.2.0"',
         'extends: null -> "dept"',
         "baselines.thresholds.mmlu: null -> 60.0",
         "practical.min_context: null -> 32768",
@@ -255,7 +257,7 @@ def test_a_locked_preset_runs(governed):
     for item in data["shortlist"]:
         assert any(re.search(r"^licence .* is (osi-open|open-weights-restricted)$", r) for r in item["reasons"]), item
     check = shortlist("rubric", "check", "governed", cwd=governed)
-    assert check.stdout.strip() == "ok: governed@1.0.0 (governed@1.0.0 <- default@1.0.0); 1 lock(s)"
+    assert check.stdout.strip() == f"ok: governed@1.0.0 (governed@1.0.0 <- default@{DEFAULT_V}); 1 lock(s)"
 
 
 def test_a_child_that_loosens_a_lock_fails_naming_the_owner(governed):
@@ -391,7 +393,7 @@ def test_the_record_names_the_preset_version_and_the_lock(governed):
     assert result.returncode == 0, result.stderr
     record = next((governed / "decisions").glob("*.md")).read_text()
     assert "`governed@1.0.0`" in record
-    assert "governed@1.0.0 <- default@1.0.0" in record
+    assert f"governed@1.0.0 <- default@{DEFAULT_V}" in record
     assert f"- Locked by {OWNER}: `openness.license_classes` ({REASON})" in record
     assert '"ref": "governed@1.0.0"' in record
 
@@ -592,7 +594,7 @@ def test_rubric_new_writes_a_template_that_checks(tmp_path):
         assert f"# {section}" in text
     check = shortlist("rubric", "check", "support-bot", cwd=tmp_path)
     assert check.returncode == 0, check.stderr
-    assert check.stdout.startswith("ok: support-bot@1.0.0 (support-bot@1.0.0 <- default@1.0.0)")
+    assert check.stdout.startswith(f"ok: support-bot@1.0.0 (support-bot@1.0.0 <- default@{DEFAULT_V})")
     # every commented example is itself valid, locks included
     path.write_text(_uncomment_everything(text))
     assert "\n[[locks]]\n" in path.read_text()
@@ -611,7 +613,8 @@ def test_rubric_new_from_another_preset_shows_its_values(tmp_path):
     assert "# min_context = 128000" in text
     diff = shortlist("rubric", "diff", "coding-assistant", "code-team", cwd=tmp_path)
     changed = {line.split(":", 1)[0] for line in diff.stdout.strip().splitlines()}
-    assert changed == {"id", "name", "description", "extends"}
+    # a new preset starts at its own 1.0.0; every value is inherited
+    assert changed == {"id", "name", "description", "extends"} | ({"version"} if CODING_V != "1.0.0" else set())
 
 
 def test_rubric_new_refuses_to_overwrite(tmp_path):
@@ -704,7 +707,7 @@ def test_save_preset_round_trips_through_inheritance(tmp_path, monkeypatch):
     assert data["extends"] == "coding-assistant"
     assert "min_mof_class" not in data["openness"]  # None is left out
     again = resolve("team-code")
-    assert again.chain == ("team-code@2.1.0", "coding-assistant@1.0.0")
+    assert again.chain == ("team-code@2.1.0", f"coding-assistant@{CODING_V}")
     got = again.rubric.model_dump()
     want = rubric.model_dump()
     assert got["domain"]["weights"] == {**want["domain"]["weights"], "ifeval": 0.0}
@@ -726,7 +729,7 @@ def test_save_preset_writes_standalone_when_a_child_cannot_express_it(tmp_path, 
     assert path.parent == Path(os.environ["SHORTLIST_CONFIG_DIR"]) / "rubrics"
     assert "Saved without 'extends'" in path.read_text()
     again = resolve("no-floor")
-    assert again.chain == ("no-floor@1.0.0",)
+    assert again.chain == (f"no-floor@{DEFAULT_V}",)
     assert again.rubric.model_dump(exclude={"extends"}) == rubric.model_dump(exclude={"extends"})
 
 
@@ -760,6 +763,12 @@ def test_save_preset_keeps_locks_and_never_overwrites_unless_asked(tmp_path, mon
 # ------------------------------------------------------------- bundled presets
 
 
+def _bundled_run(name: str, tmp_path: Path) -> dict:
+    run = shortlist("run", "--rubric", name, "--format", "json", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
 @pytest.mark.parametrize("name", BUNDLED_PRESETS)
 def test_bundled_preset_checks_and_runs(tmp_path, name):
     path = BUNDLED / f"{name}.toml"
@@ -767,16 +776,62 @@ def test_bundled_preset_checks_and_runs(tmp_path, name):
     assert text.splitlines()[0] == "#:schema ./rubric.schema.json"
     data = tomllib.loads(text)
     assert data["id"] == name
-    assert data["version"] == "1.0.0"
-    assert 20 <= len(data["description"]) <= 400
+    assert re.fullmatch(r"\d+\.\d+\.\d+", data["version"])
+    assert 20 <= len(data["description"]) <= 420
     check = shortlist("rubric", "check", name, cwd=tmp_path)
     assert check.returncode == 0, check.stderr
-    assert check.stdout.startswith(f"ok: {name}@1.0.0")
-    run = shortlist("run", "--rubric", name, "--format", "json", cwd=tmp_path)
-    assert run.returncode == 0, run.stderr
-    result = json.loads(run.stdout)
+    assert check.stdout.startswith(f"ok: {name}@{data['version']}")
+    result = _bundled_run(name, tmp_path)
     assert result["shortlist"], f"{name} shortlists nothing"
     assert all(item["reasons"] for item in result["shortlist"])
+    # no retired or evidence-free settings in what we ship
+    policy = data.get("policy", {})
+    assert "min_coverage" not in policy and policy.get("missing_in_ranking", "estimate") == "estimate"
+    assert policy.get("missing_data", "fail") in {"fail", "warn"}
+
+
+def _named_benchmarks(description: str) -> set[str]:
+    """Registry benchmarks a description names (by name, with or without a version or parenthesis)."""
+    from tui.core.catalog import load_catalog
+    from tui.core.resources import catalog_root
+
+    named = set()
+    for bid, info in load_catalog(catalog_root()).registry.items():
+        short = re.sub(r"\s*(\(.*\)|\d+\.\d+)$", "", info.name)
+        for label in {info.name, short}:
+            if re.search(rf"(?<![\w-]){re.escape(label)}(?![\w-])", description):
+                named.add(bid)
+    return named
+
+
+@pytest.mark.parametrize("name", BUNDLED_PRESETS)
+def test_a_bundled_preset_ranks_on_what_its_description_names(tmp_path, name):
+    data = tomllib.loads((BUNDLED / f"{name}.toml").read_text())
+    named = _named_benchmarks(data["description"])
+    used = set(data["domain"].get("weights", {})) | set(data["baselines"].get("thresholds", {}))
+    assert named, f"{name}: the description names no benchmark"
+    assert named <= used, f"{name} names {sorted(named - used)} but neither ranks nor screens on them"
+    # and every shortlisted model has a value for each of them: observed, or estimated with an interval
+    for item in _bundled_run(name, tmp_path)["shortlist"]:
+        values = {v["criterion"]: v for v in item["values"]}
+        for bid in named & set(data["domain"].get("weights", {})):
+            assert values[bid]["value"] is not None and values[bid]["se"] is not None, (item["id"], bid)
+
+
+def test_open_science_lets_only_an_unknown_mof_class_through(tmp_path):
+    # the preset's explicit missing_data = "warn" is for MOF records alone: every survivor is
+    # open on the four required dimensions on known, sourced levels
+    data = tomllib.loads((BUNDLED / "open-science.toml").read_text())
+    required = data["openness"]["min_levels"]
+    catalog = {e["id"]: e for e in json.loads(shortlist("catalog", "list", "--format", "json", cwd=tmp_path).stdout)}
+    result = _bundled_run("open-science", tmp_path)
+    assert len(result["shortlist"]) >= 3
+    for item in result["shortlist"]:
+        openness = catalog[item["id"]]["openness"]
+        for dim, level in required.items():
+            assert openness[dim]["level"] == level and openness[dim]["evidence"], (item["id"], dim)
+        passed_on_unknown = [w for w in item["warnings"] if "passed only because the missing-data policy" in w]
+        assert all(w.startswith("MOF class") for w in passed_on_unknown), passed_on_unknown
 
 
 def test_bundled_presets_include_the_five_briefs():

@@ -40,14 +40,17 @@ import numpy as np
 if TYPE_CHECKING:
     import pandas as pd
 
-FAMILIES = ("multi_attempt", "low_effort", "fixed_harness", "agent_scaffold")
+FAMILIES = ("multi_attempt", "low_effort", "fixed_harness", "agent_scaffold", "with_tools")
 """Setting families with a fitted offset, besides who reported the result.
 
 - ``multi_attempt``: majority vote, best-of-n, pass@k with k > 1, parallel test-time compute;
 - ``low_effort``: a reasoning model run at low or minimal reasoning effort, or without thinking;
 - ``fixed_harness``: the Open LLM Leaderboard v2, a fixed few-shot harness with short
   generation limits and strict answer matching (hard on models that think at length);
-- ``agent_scaffold``: a third-party agent on a public agent leaderboard (Terminal-Bench).
+- ``agent_scaffold``: a third-party agent on a public agent leaderboard (Terminal-Bench);
+- ``with_tools``: search, browsing or a code interpreter added to a benchmark meant to be
+  answered without them (HLE or AIME "with tools"); where a tool is part of the task
+  (SWE-bench's shell, FrontierMath's Python) it is the standard setting, not this family.
 """
 
 _MULTI = re.compile(
@@ -62,6 +65,11 @@ _LOW = re.compile(
 )
 
 
+_TOOLS = re.compile(
+    r"\bwith (?:tools|search|browsing)\b|\bwith a python tool|w/ tools|python \+ browser|\(with tools\)"
+    r"|method text: 'python'",
+    re.I,
+)
 _HARNESS = re.compile(r"Open LLM Leaderboard v2", re.I)
 _AGENT = re.compile(r"Terminal-Bench leaderboard", re.I)
 
@@ -77,6 +85,8 @@ def setting_families(setting: str, evaluator: str = "") -> tuple[str, ...]:
         out.append("fixed_harness")
     if _AGENT.search(evaluator):
         out.append("agent_scaffold")
+    if _TOOLS.search(setting):
+        out.append("with_tools")
     return tuple(out)
 
 
