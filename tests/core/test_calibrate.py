@@ -195,6 +195,7 @@ def test_one_result_cannot_fly_to_infinity():
         ("0-shot CoT, maj@32", ("multi_attempt",)),
         ("Diamond, pass@8", ("multi_attempt",)),
         ("pass@1", ()),
+        ("no tools, avg@32, 96K thinking-token budget", ()),  # pass@1 averaged over 32 samples
         ("reasoning effort low", ("low_effort",)),
         ("with parallel test-time compute", ("multi_attempt",)),
         ("non-thinking mode", ("low_effort",)),

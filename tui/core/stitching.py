@@ -54,8 +54,8 @@ FAMILIES = ("multi_attempt", "low_effort", "fixed_harness", "agent_scaffold", "w
 """
 
 _MULTI = re.compile(
-    r"maj@|cons@|pass@(?:[2-9]|\d\d)|best[- ]of|parallel|majority|self[- ]consisten|@\s?(?:[2-9]|\d\d)\b"
-    r"|multiple attempts|\bvoting\b",
+    r"maj@|cons@|pass@(?:[2-9]|\d\d)|best[- ]of|parallel|majority|self[- ]consisten"
+    r"|(?<!avg)(?<!mean)@\s?(?:[2-9]|\d\d)\b|multiple attempts|\bvoting\b",
     re.I,
 )
 _LOW = re.compile(
