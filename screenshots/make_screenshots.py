@@ -25,9 +25,13 @@ async def shoot(width: int, height: int) -> list[Path]:
     written: list[Path] = []
     app = ShortlistApp(autosave=False)
 
-    async def settle(seconds: float = 0.4) -> None:
-        await app.wait_until_idle()
-        await pilot.pause(seconds)
+    async def settle() -> None:
+        # wait on the wizard itself, never a fixed sleep: the catalogue, the screen, workers
+        while (app.session is None and app.load_error is None) or not getattr(app.screen, "ready", True):
+            await pilot.pause()
+        for _ in range(2):
+            await app.wait_until_idle()
+            await pilot.pause()
 
     def save(name: str) -> None:
         for field in app.screen.query(Input):  # a blinking cursor makes every run differ
@@ -37,9 +41,7 @@ async def shoot(width: int, height: int) -> list[Path]:
         written.append(path)
 
     async with app.run_test(size=(width, height)) as pilot:
-        while app.catalog is None or not getattr(app.screen, "ready", False):
-            await pilot.pause(0.1)
-        await settle(0.5)
+        await settle()
         save("00-start")
         await pilot.press("enter")
         await settle()
@@ -61,10 +63,10 @@ async def shoot(width: int, height: int) -> list[Path]:
         await settle()
         app.screen.query_one("#p-min_context", Input).focus()
         await pilot.press(*"32000")
-        await settle(0.8)
+        await settle()
         save("04-practical")
         await pilot.press("pagedown")
-        await settle(0.8)
+        await settle()
         save("05-shortlist")
         await pilot.press("x")
         await settle()

@@ -374,3 +374,20 @@ async def test_resume_loads_imported_evidence_before_ranking(make_app, tmp_path)
         assert again.session.evidence is not None and "team:support" in again.session.evidence.criteria
         assert "team:support" in again.evaluation.criteria
         assert again.state.rubric.domain.weights["team:support"] == 1.0
+
+
+async def test_in_a_narrow_terminal_the_reasons_go_under_the_ranked_table(make_app):
+    app = make_app()
+    async with app.run_test(size=(90, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", *["pagedown"] * 4)
+        await settle(pilot)
+        assert isinstance(app.screen, ShortlistScreen) and app.has_class("-narrow")
+        table, reasons = app.screen.query_one("#table").region, app.screen.query_one("#reasons-box").region
+        assert reasons.y >= table.bottom and reasons.height >= 5 and table.width >= 80
+        assert "Why it is here" in str(app.screen.query_one("#reasons", Static).render())
+        await pilot.resize_terminal(130, 36)
+        await settle(pilot)
+        assert not app.has_class("-narrow")
+        table, reasons = app.screen.query_one("#table").region, app.screen.query_one("#reasons-box").region
+        assert reasons.x >= table.right and reasons.y == table.y

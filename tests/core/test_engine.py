@@ -375,7 +375,12 @@ def test_estimated_values_are_labelled_with_their_interval():
     assert not value.observed and value.based_on == 2
     assert value.label.startswith("≈ ") and " ± " in value.label
     assert any(
-        r.startswith("IFEval ≈ ") and "estimated from 2 benchmark results" in r for r in result.shortlist[0].reasons
+        r.startswith(f"IFEval {value.label} ") and "estimated from 2 benchmark results" in r
+        for r in result.shortlist[0].reasons
+    )
+    # the warning names the same figure: one rounding everywhere
+    assert any(
+        w == f"IFEval: not reported; the value is an estimate ({value.label[2:]})" for w in result.shortlist[0].warnings
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import var
@@ -88,12 +88,19 @@ class ShortlistApp(App[int]):
 
     # ------------------------------------------------------------------ start-up
 
+    NARROW = 112
+    """Below this many columns the shortlist gives its side panel's room to the table."""
+
     def on_mount(self) -> None:
         from tui.app.screens.start import StartScreen
 
+        self.set_class(self.size.width < self.NARROW, "-narrow")
         self.push_screen(StartScreen())
         # after the first frame: importing pandas in a thread still competes for the GIL
         self.call_after_refresh(self.load_session)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < self.NARROW, "-narrow")
 
     @work(thread=True, exclusive=True, group="catalog", exit_on_error=False)
     def load_session(self, overlay: Path | None = None, then: WizardState | None = None) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from tui.core.results import STEPS, Z95, CriterionValue, ExcludedItem, NearMiss
+from tui.core.results import STEPS, CriterionValue, ExcludedItem, NearMiss, estimate_text
 from tui.core.schema import LEVEL_ORDER, LICENSE_LADDER
 from tui.core.screening import DIMENSION_LABELS, MEMORY_OVERHEAD
 from tui.core.stitching import setting_families
@@ -146,7 +146,7 @@ def _threshold_reason(scores: ScoreTable, screening: Screening, position: int, c
         p = screening.p_meet.get(cid, np.full(position + 1, np.nan))[position]
         n = int(scores.cap_n[position])
         return (
-            f"{crit.name}: no score; estimated {value:.0f} ± {Z95 * scores.se[position, k]:.0f} from {n} other "
+            f"{crit.name}: no score; estimated {estimate_text(value, scores.se[position, k])} from {n} other "
             f"result{'s' if n != 1 else ''}, P(≥ {threshold:g}) = {np.nan_to_num(p):.0%}"
             + (": passes on estimate" if np.nan_to_num(p) >= 0.95 else "")
         )
@@ -170,7 +170,7 @@ def _weighted_reason(scores: ScoreTable, position: int, cid: str, weight: float)
             if n
             else "from the population prior (no results)"
         )
-        return f"{crit.name} ≈ {value:.0f} ± {Z95 * scores.se[position, k]:.0f} (weight {weight:g}), estimated {basis}"
+        return f"{crit.name} ≈ {estimate_text(value, scores.se[position, k])} (weight {weight:g}), estimated {basis}"
     return f"{crit.name}: no score (weight {weight:g}); counted at the bottom of its scale"
 
 
@@ -212,7 +212,7 @@ def data_warnings(rubric: Rubric, scores: ScoreTable, positions: list[int], toda
                 if np.isfinite(scores.value[p, k]):
                     warns.append(
                         f"{crit.name}: not reported; the value is an estimate "
-                        f"({scores.value[p, k]:.0f} ± {Z95 * scores.se[p, k]:.0f})"
+                        f"({estimate_text(scores.value[p, k], scores.se[p, k])})"
                     )
                 else:
                     warns.append(f"{crit.name}: no score and no estimate; counted at the bottom of its scale")

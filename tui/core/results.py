@@ -12,6 +12,12 @@ from dataclasses import dataclass, field
 Z95 = 1.96
 """The 95% two-sided normal quantile: intervals are value ± Z95 x standard error."""
 
+
+def estimate_text(value: float, se: float) -> str:
+    """An estimate and its 95% half-width in whole points, rounded the one way every view uses."""
+    return f"{round(float(value), 2):.0f} ± {Z95 * round(float(se), 2):.0f}"
+
+
 STEPS = ("openness", "baselines", "domain", "practical")
 STEP_TITLES = {
     "catalogue": "Catalogue",
@@ -61,8 +67,7 @@ class CriterionValue:
             return "unknown"
         if self.observed:
             return f"{self.value:.1f}"
-        half = Z95 * (self.se or 0.0)
-        return f"≈ {self.value:.0f} ± {half:.0f}"
+        return "≈ " + estimate_text(self.value, self.se or 0.0)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from tui.core.results import STEPS, Z95
+from tui.core.results import STEPS, Z95, estimate_text
 from tui.core.rubric import MOF_RANK
 from tui.core.schema import LEVEL_ORDER, LICENSE_LADDER, PRECISION_BITS, Level
 from tui.core.stitching import prob_at_least
@@ -322,12 +322,11 @@ class _Screener:
         # an estimate that is not sure enough: known to be uncertain, handled like unknown
         unsure = estimated & ~on_estimate
         if unsure.any():
-            half = Z95 * se
             if self.policy == "warn":
                 self.out.warn(
                     unsure,
                     lambda i: (
-                        f"{crit.name}: no score; estimated {value[i]:.0f} ± {half[i]:.0f} "
+                        f"{crit.name}: no score; estimated {estimate_text(value[i], se[i])} "
                         f"(P(≥ {threshold:g}) = {np.nan_to_num(p[i]):.0%}); passed only because the "
                         "missing-data policy is 'warn'"
                     ),
@@ -335,8 +334,8 @@ class _Screener:
             else:
                 actual = np.array(
                     [
-                        f"no score; estimated {v:.0f} ± {h:.0f}, P(≥ {threshold:g}) = {q:.0%}"
-                        for v, h, q in zip(value[unsure], half[unsure], p[unsure], strict=True)
+                        f"no score; estimated {estimate_text(v, e)}, P(≥ {threshold:g}) = {q:.0%}"
+                        for v, e, q in zip(value[unsure], se[unsure], p[unsure], strict=True)
                     ],
                     dtype=object,
                 )
@@ -368,7 +367,7 @@ class _Screener:
         self.out.warn(
             on_estimate,
             lambda i: (
-                f"{crit.name}: no score; passes {threshold:g} on estimate ({value[i]:.0f} ± {Z95 * se[i]:.0f}, "
+                f"{crit.name}: no score; passes {threshold:g} on estimate ({estimate_text(value[i], se[i])}, "
                 f"P = {np.nan_to_num(p[i]):.0%})"
             ),
         )

@@ -140,13 +140,14 @@ class ModelDetailModal(ModalScreen[None]):
                 )
                 lines.append(f"  {v.name}: {v.label}{adjusted}; {v.source}")
             elif v.value is not None:
-                lines.append(
-                    f"  {v.name}: [b]{v.label}[/b] estimated: {v.source}. The stitched model reads the "
-                    "model's capability off its other results and predicts this benchmark from it; the "
-                    "interval includes the benchmark's own noise."
-                )
+                lines.append(f"  {v.name}: [b]{v.label}[/b], {v.source}")
             else:
                 lines.append(f"  {v.name}: unknown ({v.source})")
+        if any(not v.observed and v.value is not None for v in self.item.values):
+            lines.append(
+                "  [dim]≈: not reported. The stitched model reads the model's capability off its other results "
+                "and predicts the score from it; the 95% interval includes the benchmark's own noise.[/dim]"
+            )
         return "\n".join(lines)
 
     def on_button_pressed(self) -> None:
@@ -182,7 +183,7 @@ class SaveRecordModal(FormModal[RecordRequest | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(
+            yield Static(
                 f"[b]Save a decision record[/b]: choose {self.model_name}\nStatus starts as 'proposed'; "
                 "a reviewer accepts it in a pull request."
             )
@@ -192,7 +193,7 @@ class SaveRecordModal(FormModal[RecordRequest | None]):
             yield Input(placeholder="Ada Lovelace, Lin Chen", id="makers")
             yield Label("Folder")
             yield Input(value="decisions", id="folder")
-            yield Label("", id="error", classes="error")
+            yield Static("", id="error", classes="error")
             yield from self.buttons("save", "Save")
 
     @on(Button.Pressed, "#save")
@@ -201,7 +202,7 @@ class SaveRecordModal(FormModal[RecordRequest | None]):
         title = self.query_one("#title", Input).value.strip()
         folder = self.query_one("#folder", Input).value.strip()
         if not title or not folder:
-            self.query_one("#error", Label).update("⚠ title and folder are required")
+            self.query_one("#error", Static).update("⚠ title and folder are required")
             return
         makers = [m.strip() for m in self.query_one("#makers", Input).value.split(",") if m.strip()]
         self.dismiss(RecordRequest(title, tuple(makers), Path(folder).expanduser()))
@@ -259,7 +260,7 @@ class SavePresetModal(FormModal[PresetRequest | None]):
                 id="where",
             )
             yield Checkbox("overwrite a preset with the same name", id="overwrite")
-            yield Label("", id="error", classes="error")
+            yield Static("", id="error", classes="error")
             yield from self.buttons("save", "Save")
 
     @on(Button.Pressed, "#save")
@@ -270,10 +271,10 @@ class SavePresetModal(FormModal[PresetRequest | None]):
         preset_id = self.query_one("#id", Input).value.strip()
         version = self.query_one("#version", Input).value.strip()
         if not re.match(r"^[a-z0-9][a-z0-9._-]*$", preset_id):
-            self.query_one("#error", Label).update("⚠ the id must be a plain name, such as team-default")
+            self.query_one("#error", Static).update("⚠ the id must be a plain name, such as team-default")
             return
         if not re.match(r"^\d+(\.\d+){0,2}$", version):
-            self.query_one("#error", Label).update("⚠ the version looks like 1.0.0")
+            self.query_one("#error", Static).update("⚠ the version looks like 1.0.0")
             return
         self.dismiss(
             PresetRequest(
@@ -329,7 +330,7 @@ class ConfirmModal(FormModal[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.question)
+            yield Static(self.question, classes="question")
             yield from self.buttons("yes", self.yes)
 
     @on(Button.Pressed, "#yes")

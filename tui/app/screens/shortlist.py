@@ -43,6 +43,10 @@ def item_text(item: ShortlistItem, evaluation: Evaluation) -> str:
     return "\n".join(lines)
 
 
+NAME_WIDTH = 26
+"""Model names longer than this are cut in the table (the full name is in the reasons and details)."""
+
+
 class ShortlistScreen(StepScreen):
     """Ranked models (shared ranks marked '='), reasons, near misses and exclusions, Pareto front."""
 
@@ -105,7 +109,7 @@ class ShortlistScreen(StepScreen):
             cost = "unknown" if item.monthly_cost_usd is None else f"{item.monthly_cost_usd:,.2f}"
             table.add_row(
                 item.rank_label,
-                item.name,
+                item.name if len(item.name) <= NAME_WIDTH else item.name[: NAME_WIDTH - 1] + "…",
                 item.score_text,
                 f"{item.p_first:.0%}",
                 str(len(item.estimated)) if item.estimated else "",
