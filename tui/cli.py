@@ -107,7 +107,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         print_run(evaluation, data)
     else:
-        sys.stdout.write(session.report(evaluation, resolved, args.format, top=args.top))
+        sys.stdout.write(session.report(evaluation, resolved, args.format, top=args.top, data=data))
     if args.record:
         path = session.record(
             evaluation,

@@ -321,3 +321,13 @@ def test_prediction_interval_covers_held_out_scores_about_95_percent_of_the_time
         sampling = 100 * np.sqrt(row.value / 100 * (1 - row.value / 100) / row.n)  # this measurement's own error
         inside.append(abs(row.value - mean[0]) <= 1.96 * np.hypot(sd[0], sampling))
     assert 0.88 <= np.mean(inside) <= 0.995, np.mean(inside)
+
+
+@pytest.mark.parametrize("n", [7, 15])
+def test_the_quadrature_rule_is_numpys_gauss_hermite(n):
+    from tui.core.stitching import gauss_hermite
+
+    nodes, weights = gauss_hermite(n)
+    expected_nodes, expected_weights = np.polynomial.hermite_e.hermegauss(n)
+    assert np.allclose(nodes, expected_nodes, atol=1e-12)
+    assert np.allclose(weights, expected_weights / expected_weights.sum(), atol=1e-14)

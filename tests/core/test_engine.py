@@ -6,7 +6,7 @@ import datetime as dt
 import random
 
 import pytest
-from factory import entry, evaluate, evaluate_memory, write_catalog
+from factory import entry, evaluate, evaluate_memory, memory_catalog, rubric, write_catalog
 
 from tui.core.rubric import Rubric
 
@@ -522,3 +522,38 @@ def test_a_model_nobody_can_use_is_excluded():
     result = evaluate_memory([retired, entry("live", scores={"mmlu": 60})])
     assert ids(result.shortlist) == ["live"]
     assert "available: neither a hosted API nor downloadable weights" in result.excluded[0].reasons[0]
+
+
+def test_a_stale_evaluation_stops_between_stages_when_asked():
+    from tui.core.engine import Cancelled
+    from tui.core.workflow import Session
+
+    catalog = memory_catalog([entry("a", scores={"mmlu": 70}), entry("b", scores={"mmlu": 60})])
+    rub = Rubric.model_validate(rubric(domain={"weights": {"mmlu": 1}}))
+    session = Session(catalog)
+    asked = []
+
+    def cancelled() -> bool:
+        asked.append(True)
+        return len(asked) >= 2  # let the first stage run, then stop
+
+    with pytest.raises(Cancelled):
+        session.evaluate(rub, cancelled=cancelled)
+    assert len(asked) == 2
+    # the funnel never asks: it is what the wizard shows first
+    assert session.evaluate(rub, funnel_only=True, cancelled=lambda: True).funnel[-1].remaining == 2
+
+
+def test_the_cheapest_survivors_are_the_head_of_the_full_list_ties_included():
+    rng = random.Random(4)
+    models = [
+        entry(f"m{i:02d}", scores={"mmlu": 60 + i % 7}, price=(rng.choice([0.5, 1.0, 1.0, 2.0]), 1.0))
+        for i in range(30)
+    ] + [entry("zz-no-price", scores={"mmlu": 65}, price=None)]
+    result = evaluate_memory(models, domain={"weights": {"mmlu": 1}})
+    full = result.survivors
+    assert [r.monthly_cost_usd for r in full][-1] is None  # unknown cost last
+    costs = [(r.monthly_cost_usd, r.name) for r in full[:-1]]
+    assert costs == sorted(costs)
+    for count in (1, 3, 7, 12, len(full)):
+        assert result.cheapest(count) == full[:count]

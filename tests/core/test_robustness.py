@@ -143,7 +143,7 @@ def test_the_critical_weight_change_equals_a_brute_force_sweep(models, domain):
     frame = catalog.frame.models
     screening = screen(frame, scores, rub)
     survivors = np.flatnonzero(screening.exit_step() >= 4)
-    names = frame["name"].to_numpy(dtype=object)
+    names = frame["name_rank"].to_numpy()
     openness = frame["openness_value"].to_numpy(dtype=float)
     ids = list(frame.index)
     ranked = rank(scores, rub, survivors, screening.cost, openness, names)
@@ -261,7 +261,7 @@ def test_p_first_over_contenders_matches_p_first_over_every_survivor():
         survivors,
         screening.cost,
         frame["openness_value"].to_numpy(dtype=float),
-        frame["name"].to_numpy(dtype=object),
+        frame["name_rank"].to_numpy(),
     )
     restricted, contenders, _ = p_first(scores, rub, ranked, draws=20_000, seed=1)
     everyone, _, _ = p_first(scores, rub, ranked, draws=20_000, seed=1, positions=np.arange(len(ranked.order)))

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from tui.core.wizard import WizardState
     from tui.core.workflow import Session
 
-DEBOUNCE_S = 0.025
+DEBOUNCE_S = 0.01
 """Edits closer together than this are evaluated once (the last one wins)."""
 
 
@@ -102,7 +102,7 @@ class ShortlistApp(App[int]):
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < self.NARROW, "-narrow")
 
-    @work(thread=True, exclusive=True, group="catalog", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="catalog", exit_on_error=False, description="load the catalogue")
     def load_session(self, overlay: Path | None = None, then: WizardState | None = None) -> None:
         """Load and validate the catalogue off the UI thread (pandas and the engine included)."""
         from tui.core.workflow import Session
@@ -223,7 +223,7 @@ class ShortlistApp(App[int]):
         if self.state is not None and self.session is not None:
             self.evaluate_state(self.session, self.state)
 
-    @work(thread=True, exclusive=True, group="evaluate", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="evaluate", exit_on_error=False, description="evaluate")
     def evaluate_state(self, session: Session, state: WizardState) -> None:
         """The funnel first (fast), then the full ranking; a newer edit cancels this one."""
         worker = get_current_worker()
@@ -235,7 +235,12 @@ class ShortlistApp(App[int]):
         self.call_from_thread(self._funnel_ready, state, tuple(quick.funnel))
         if worker.is_cancelled:
             return
-        evaluation = session.evaluate(state.rubric)
+        from tui.core.engine import Cancelled
+
+        try:
+            evaluation = session.evaluate(state.rubric, cancelled=lambda: worker.is_cancelled)
+        except Cancelled:
+            return  # a newer edit is being evaluated
         if not worker.is_cancelled:
             self.call_from_thread(self._evaluated, state, evaluation)
 
@@ -249,7 +254,7 @@ class ShortlistApp(App[int]):
 
     # ------------------------------------------------------------------ evidence
 
-    @work(thread=True, exclusive=True, group="evidence", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="evidence", exit_on_error=False, description="import evidence")
     def import_evidence(
         self, paths: list[str], aliases: str | None = None, *, state: WizardState | None = None, notify: bool = True
     ) -> None:

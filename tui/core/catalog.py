@@ -37,8 +37,8 @@ class Catalog:
 
     root: Path
     meta: CatalogMeta
-    registry: dict[str, BenchmarkInfo]
-    entries: tuple[CatalogEntry, ...]
+    registry: dict[str, BenchmarkInfo] = field(repr=False)
+    entries: tuple[CatalogEntry, ...] = field(repr=False)
     sha256: str
     overlay: Path | None = None
     warnings: tuple[str, ...] = field(default=())

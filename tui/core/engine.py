@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tui.core import explain
-from tui.core.pareto import pareto
+from tui.core.pareto import ParetoFront, pareto
 from tui.core.ranking import Ranked, rank
 from tui.core.results import (
     STEPS,
@@ -38,12 +38,18 @@ from tui.core.scores import Criterion, ScoreTable, build_criteria, build_scores
 from tui.core.screening import Screening, screen
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pandas as pd
 
     from tui.core.catalog import Catalog
     from tui.core.rubric import Rubric
 
-__all__ = ["DRAWS", "Evaluation", "evaluate"]
+__all__ = ["DRAWS", "Cancelled", "Evaluation", "evaluate"]
+
+
+class Cancelled(Exception):
+    """An evaluation stopped because its caller no longer wants it."""
 
 
 @dataclass
@@ -55,8 +61,6 @@ class Evaluation:
     funnel: list[FunnelStep]
     emptied_at: str | None
     shortlist: list[ShortlistItem]
-    survivors: list[SurvivorRow]
-    pareto: list[ParetoPoint]
     robustness: Robustness | None
     warnings: list[str] = field(default_factory=list)
     tied_outside: list[str] = field(default_factory=list)
@@ -65,6 +69,22 @@ class Evaluation:
     screening: Screening | None = field(default=None, repr=False)
     ids: pd.Index | None = field(default=None, repr=False)
     names: np.ndarray | None = field(default=None, repr=False)
+    survivor_table: SurvivorTable | None = field(default=None, repr=False)
+    front: ParetoFront | None = field(default=None, repr=False)
+
+    @cached_property
+    def pareto(self) -> list[ParetoPoint]:
+        """Every survivor on the capability-cost plane (built when first asked for)."""
+        return self.front.points() if self.front is not None else []
+
+    @property
+    def survivors(self) -> list[SurvivorRow]:
+        """Every model that passed the four steps, cheapest first (built when first asked for)."""
+        return self.survivor_table.rows() if self.survivor_table is not None else []
+
+    def cheapest(self, count: int) -> list[SurvivorRow]:
+        """The first ``count`` of :attr:`survivors`, without building the others."""
+        return self.survivor_table.rows(count) if self.survivor_table is not None else []
 
     @property
     def qualified(self) -> bool:
@@ -104,15 +124,20 @@ def evaluate(
     latency: dict[str, float] | None = None,
     scores: ScoreTable | None = None,
     funnel_only: bool = False,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Evaluation:
-    """Screen every model, then rank, test and explain the survivors."""
+    """Screen every model, then rank, test and explain the survivors.
+
+    ``cancelled`` is asked between the stages; when it answers True the evaluation stops
+    with :class:`Cancelled` (a newer edit in the wizard has made this one stale).
+    """
     models = catalog.frame.models
     ids = models.index
     names = models["name"].to_numpy(dtype=object)
     if scores is None:
         criteria = build_criteria(catalog, rubric, team_criteria)
         scores = build_scores(catalog, criteria, rubric.baselines.prefer, extra_results)
-    ttft = models.index.map(lambda m: (latency or {}).get(m, np.nan)).to_numpy(dtype=float)
+    ttft = _aligned(latency, ids) if latency else np.full(len(ids), np.nan)
     screening = screen(models, scores, rubric, latency=ttft)
     funnel = [FunnelStep(s, n) for s, n in screening.funnel()]
     emptied_at = next((f.step for f in funnel[1:] if f.remaining == 0), None)
@@ -122,8 +147,6 @@ def evaluate(
         funnel=funnel,
         emptied_at=emptied_at,
         shortlist=[],
-        survivors=[],
-        pareto=[],
         robustness=None,
         screening=screening,
         ids=ids,
@@ -132,47 +155,89 @@ def evaluate(
     )
     if funnel_only:
         return result
+
+    def stage() -> None:
+        if cancelled is not None and cancelled():
+            raise Cancelled
+
+    stage()
     survivors = np.flatnonzero(screening.exit_step() >= len(STEPS))
     cost = screening.cost if screening.cost is not None else np.full(len(ids), np.nan)
-    ranked = rank(scores, rubric, survivors, cost, models["openness_value"].to_numpy(dtype=float), names)
-    id_list = list(ids)
+    openness = models["openness_value"].to_numpy(dtype=float)
+    ranked = rank(scores, rubric, survivors, cost, openness, models["name_rank"].to_numpy())
+    stage()
+    id_list = ids.to_numpy(dtype=object)
     summary, p_first = robustness(scores, rubric, ranked, id_list, draws=draws, seed=seed)
+    stage()
     result.robustness = summary
-    result.survivors = _survivor_rows(models, ranked, screening, names)
-    result.pareto = pareto(
-        [id_list[i] for i in ranked.order], [str(names[i]) for i in ranked.order], cost[ranked.order], ranked.capability
+    result.survivor_table = SurvivorTable.build(models, ranked.order, screening, names)
+    result.front = pareto(
+        ids.to_numpy(dtype=object)[ranked.order], names[ranked.order], cost[ranked.order], ranked.capability
     )
-    result.shortlist = _shortlist(catalog, rubric, scores, screening, ranked, p_first, result.pareto, today)
+    result.shortlist = _shortlist(catalog, rubric, scores, screening, ranked, p_first, result.front, today)
     result.tied_outside = [id_list[ranked.order[p]] for p in ranked.tied_outside]
     result.warnings = _global_warnings(catalog, rubric, screening, summary, result.tied_outside)
     return result
 
 
-def _survivor_rows(models: pd.DataFrame, ranked: Ranked, screening: Screening, names: np.ndarray) -> list[SurvivorRow]:
-    cost = screening.cost
-    memory = screening.memory
-    contexts = models["context_window"].to_numpy(dtype=float)
-    precisions = models["weights_precision"].to_numpy(dtype=object)
-    rows = []
-    for i in ranked.order:
-        ctx = contexts[i]
-        precision = precisions[i]
-        rows.append(
-            SurvivorRow(
-                id=str(models.index[i]),
-                name=str(names[i]),
-                monthly_cost_usd=None if cost is None or not np.isfinite(cost[i]) else round(float(cost[i]), 2),
-                context_window=None if not np.isfinite(ctx) else int(ctx),
-                memory_gb_estimate=(
-                    round(float(memory[i]), 1)
-                    if memory is not None and np.isfinite(memory[i]) and models["self_hostable"].iat[i]
-                    else None
-                ),
-                weights_precision=precision if isinstance(precision, str) else None,
-            )
+def _aligned(values: dict[str, float], ids: pd.Index) -> np.ndarray:
+    """``values`` (by model id) aligned on ``ids``, NaN where missing."""
+    import pandas as pd
+
+    return pd.Series(values, dtype=float).reindex(ids).to_numpy(dtype=float)
+
+
+@dataclass(frozen=True)
+class SurvivorTable:
+    """The survivors' practical figures as arrays; rows are made (cheapest first) only when read."""
+
+    ids: np.ndarray
+    names: np.ndarray
+    cost: np.ndarray
+    context: np.ndarray
+    memory: np.ndarray
+    precision: np.ndarray
+    name_rank: np.ndarray
+
+    @classmethod
+    def build(cls, models: pd.DataFrame, order: np.ndarray, screening: Screening, names: np.ndarray) -> SurvivorTable:
+        """Arrays for the rows ``order`` (model positions)."""
+        nan = np.full(len(models), np.nan)
+        memory = screening.memory if screening.memory is not None else nan
+        memory = np.where(models["self_hostable"].to_numpy(dtype=bool), memory, np.nan)
+        return cls(
+            ids=models.index.to_numpy(dtype=object)[order],
+            names=names[order],
+            cost=(screening.cost if screening.cost is not None else nan)[order],
+            context=models["context_window"].to_numpy(dtype=float)[order],
+            memory=memory[order],
+            precision=models["weights_precision"].to_numpy(dtype=object)[order],
+            name_rank=models["name_rank"].to_numpy()[order],
         )
-    rows.sort(key=lambda r: (r.monthly_cost_usd is None, r.monthly_cost_usd or 0.0, r.name))
-    return rows
+
+    def rows(self, count: int | None = None) -> list[SurvivorRow]:
+        """The ``count`` cheapest rows (all by default): by cost, unknown cost last, then by name."""
+        cost = np.where(np.isfinite(self.cost), np.round(self.cost, 2), np.inf)
+        n = len(cost)
+        if count is not None and count < n:
+            if count <= 0:
+                return []
+            kth = np.partition(cost, count - 1)[count - 1]
+            candidates = np.flatnonzero(cost <= kth)  # every tie at the edge, so names decide
+        else:
+            candidates = np.arange(n)
+        picked = candidates[np.lexsort((self.name_rank[candidates], cost[candidates]))][:count]
+        return [
+            SurvivorRow(
+                id=str(self.ids[i]),
+                name=str(self.names[i]),
+                monthly_cost_usd=round(float(self.cost[i]), 2) if np.isfinite(self.cost[i]) else None,
+                context_window=int(self.context[i]) if np.isfinite(self.context[i]) else None,
+                memory_gb_estimate=round(float(self.memory[i]), 1) if np.isfinite(self.memory[i]) else None,
+                weights_precision=self.precision[i] if isinstance(self.precision[i], str) else None,
+            )
+            for i in picked
+        ]
 
 
 def _shortlist(
@@ -182,7 +247,7 @@ def _shortlist(
     screening: Screening,
     ranked: Ranked,
     p_first: np.ndarray,
-    front: list[ParetoPoint],
+    front: ParetoFront,
     today: dt.date,
 ) -> list[ShortlistItem]:
     models = catalog.frame.models
@@ -190,7 +255,7 @@ def _shortlist(
     positions = [int(ranked.order[p]) for p in listed]
     extra = explain.data_warnings(rubric, scores, positions, today)
     screen_warns = explain.screening_warnings(screening, positions)
-    dominated = {p.id: p.dominated_by for p in front if p.dominated_by}
+    dominated = front.dominators(listed)
     ranks = [int(ranked.rank[p]) for p in listed]
     size = rubric.policy.shortlist_size
     out = []

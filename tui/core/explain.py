@@ -47,8 +47,12 @@ def _adjustment_text(scores: ScoreTable, cid: str, row: Any, raw: float, value: 
     why = []
     if row["reported_by"] == "developer":
         why.append("developer-reported")
-    evaluator = row["evaluator"] if "evaluator" in row and isinstance(row["evaluator"], str) else ""
-    why += [f.replace("_", " ") for f in setting_families(str(row["setting"]), evaluator)]
+    if "families" in row and isinstance(row["families"], tuple):
+        families = row["families"]
+    else:
+        evaluator = row["evaluator"] if "evaluator" in row and isinstance(row["evaluator"], str) else ""
+        families = setting_families(str(row["setting"]), evaluator)
+    why += [f.replace("_", " ") for f in families]
     return f"; {value:.1f} on the independent, standard-setting scale ({value - raw:+.1f} for {', '.join(why)})"
 
 
@@ -58,7 +62,7 @@ def criterion_value(scores: ScoreTable, position: int, cid: str) -> CriterionVal
     crit = scores.criteria[cid]
     value, se = scores.value[position, k], scores.se[position, k]
     if scores.observed[position, k]:
-        row = scores.chosen.loc[(scores.ids[position], cid)]
+        row = scores.result(scores.ids[position], cid)
         raw = float(scores.raw[position, k])
         return CriterionValue(
             cid,
@@ -134,7 +138,7 @@ def _threshold_reason(scores: ScoreTable, screening: Screening, position: int, c
     crit = scores.criteria[cid]
     value = scores.value[position, k]
     if scores.observed[position, k]:
-        row = scores.chosen.loc[(scores.ids[position], cid)]
+        row = scores.result(scores.ids[position], cid)
         raw = float(scores.raw[position, k])
         border = screening.borderline.get(cid)
         tag = " borderline" if border is not None and border[position] else ""
@@ -158,7 +162,7 @@ def _weighted_reason(scores: ScoreTable, position: int, cid: str, weight: float)
     crit = scores.criteria[cid]
     value = scores.value[position, k]
     if scores.observed[position, k]:
-        row = scores.chosen.loc[(scores.ids[position], cid)]
+        row = scores.result(scores.ids[position], cid)
         raw = float(scores.raw[position, k])
         return f"{crit.name} {raw:g} (weight {weight:g}); {describe_result(row)}" + _adjustment_text(
             scores, cid, row, raw, float(value)
@@ -191,7 +195,7 @@ def data_warnings(rubric: Rubric, scores: ScoreTable, positions: list[int], toda
         seen = {}
         for p in positions:
             if scores.observed[p, k]:
-                row = scores.chosen.loc[(scores.ids[p], cid)]
+                row = scores.result(scores.ids[p], cid)
                 seen[scores.ids[p]] = (
                     f"{row['setting']} ({'developer' if row['reported_by'] == 'developer' else 'independent'})"
                 )
@@ -217,7 +221,7 @@ def data_warnings(rubric: Rubric, scores: ScoreTable, positions: list[int], toda
                 else:
                     warns.append(f"{crit.name}: no score and no estimate; counted at the bottom of its scale")
                 continue
-            row = scores.chosen.loc[(mid, cid)]
+            row = scores.result(mid, cid)
             as_of = row["as_of"]
             if isinstance(as_of, dt.date) and today - as_of > limit:
                 warns.append(f"{crit.name}: result from {as_of} is older than {rubric.policy.stale_after_days} days")

@@ -77,6 +77,11 @@ def _bounds(metadata: list[Any]) -> tuple[float | None, bool, float | None]:
 
 def field_spec(model: type[BaseModel], name: str) -> FieldSpec:
     """The label (the docstring's first sentence), help (the rest) and bounds of a field."""
+    import sys
+
+    from tui.core.schema import document
+
+    document(sys.modules[model.__module__])
     info = model.model_fields[name]
     text = " ".join((info.description or name.replace("_", " ")).split())
     label, _, rest = text.partition(". ")

@@ -42,6 +42,17 @@ RESULT_COLUMNS = [
 ]
 
 
+def families_column(results: pd.DataFrame | pd.Series) -> list[tuple[str, ...]]:
+    """Each result's setting families (read from its setting and evaluator once, at compile time)."""
+    from tui.core.stitching import setting_families
+
+    evaluators = results["evaluator"] if "evaluator" in results else [""] * len(results)
+    return [
+        setting_families(str(s), e if isinstance(e, str) else "")
+        for s, e in zip(results["setting"], evaluators, strict=True)
+    ]
+
+
 def build_frame(catalog: Catalog) -> CatalogFrames:
     """Build the ``models`` and ``results`` frames from a loaded catalogue."""
     rows = []
@@ -97,6 +108,8 @@ def build_frame(catalog: Catalog) -> CatalogFrames:
     models = pd.DataFrame(rows).set_index("id")
     levels = models[[f"lvl_{d}" for d in DIMENSIONS]]
     models["openness_value"] = levels.mean(axis=1) / 3.0
+    # alphabetical position of each name: the tie-breaker for equal scores, as an integer
+    models["name_rank"] = np.argsort(np.argsort(models["name"].to_numpy(dtype=str), kind="stable"), kind="stable")
     models["context_window"] = models["context_window"].astype(float)
     models["params_total_b"] = models["params_total_b"].astype(float)
     price_frame = pd.DataFrame(
@@ -125,4 +138,5 @@ def build_frame(catalog: Catalog) -> CatalogFrames:
     result_frame = pd.DataFrame(results, columns=RESULT_COLUMNS)
     result_frame["stderr"] = result_frame["stderr"].astype(float)
     result_frame["n"] = result_frame["n"].astype(float)
+    result_frame["families"] = families_column(result_frame)
     return CatalogFrames(models=models, results=result_frame)

@@ -126,31 +126,42 @@ def estimated_part(
         return np.zeros(S)
     if scores.posterior is None:
         return np.zeros(S)
-    g, r, weights = scores.posterior.take(survivors).nodes(cal.two_factor)
+    cols = [
+        (j, c, scores.col(c))
+        for j, c in enumerate(columns)
+        if c not in {"cost", "openness"} and scores.estimable[scores.col(c)]
+    ]
+    missing = {j: ~scores.observed[survivors, k] for j, _, k in cols}
+    rows = np.flatnonzero(np.logical_or.reduce(list(missing.values()))) if missing else np.zeros(0, dtype=int)
+    if len(rows) == 0:
+        return np.zeros(S)
+    # quadrature over the joint posterior, only for survivors with an estimated value
+    g, r, weights = scores.posterior.take(survivors[rows]).nodes(cal.two_factor)
     total = np.zeros(g.shape)
     noise = np.zeros(S)
-    for j, c in enumerate(columns):
-        if c in {"cost", "openness"}:
-            continue
-        k = scores.col(c)
-        if not scores.estimable[k]:
-            continue
-        estimated = ~scores.observed[survivors, k]
+    for j, c, _ in cols:
+        estimated = missing[j][rows]
         if not estimated.any():
             continue
         crit = scores.criteria[c]
         effective = g[estimated] + cal.benchmarks[c].ratio * r[estimated]
         v_nodes = np.clip((cal.predict(c, effective) - crit.lower) / crit.span, 0.0, 1.0)
-        V[estimated, j] = v_nodes @ weights
+        V[rows[estimated], j] = v_nodes @ weights
         total[estimated] += shares[j] * v_nodes
-        noise[estimated] += (shares[j] * cal.benchmarks[c].tau / crit.span) ** 2
+        noise[rows[estimated]] += (shares[j] * cal.benchmarks[c].tau / crit.span) ** 2
     mean = total @ weights
-    var_c = ((total - mean[:, None]) ** 2) @ weights
-    return var_c + noise
+    var = noise.copy()
+    var[rows] += ((total - mean[:, None]) ** 2) @ weights
+    return var
 
 
 def rank(
-    scores: ScoreTable, rubric: Rubric, survivors: np.ndarray, cost: np.ndarray, openness: np.ndarray, names: np.ndarray
+    scores: ScoreTable,
+    rubric: Rubric,
+    survivors: np.ndarray,
+    cost: np.ndarray,
+    openness: np.ndarray,
+    name_rank: np.ndarray,
 ) -> Ranked:
     """Order the survivors, with scores, standard errors, ranks and the shortlist cut."""
     columns, shares, V, var, _ = value_matrix(scores, rubric, survivors, cost, openness)
@@ -164,7 +175,7 @@ def rank(
     # order the BLAS kernels summed them in
     score = np.round(V @ shares, 12)
     evidence = scores.evidence()[survivors] > 0
-    order = np.lexsort((names[survivors].astype(str), -score, ~evidence)) if len(survivors) else np.zeros(0, dtype=int)
+    order = np.lexsort((name_rank[survivors], -score, ~evidence)) if len(survivors) else np.zeros(0, dtype=int)
     ranked = Ranked(
         order=survivors[order],
         columns=columns,

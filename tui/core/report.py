@@ -92,7 +92,7 @@ def to_dict(
         },
         "funnel": [{"step": f.step, "remaining": f.remaining} for f in evaluation.funnel],
         "emptied_at": evaluation.emptied_at,
-        "shortlist": [{k: asdict(item)[k] for k in ITEM_KEYS} for item in shortlist],
+        "shortlist": [_item(item) for item in shortlist],
         "tied_outside": list(evaluation.tied_outside),
         "near_misses": [asdict(n) for n in evaluation.near_misses],
         "excluded": [{"id": e.id, "step": e.step, "reasons": list(e.reasons)} for e in evaluation.excluded],
@@ -103,6 +103,11 @@ def to_dict(
     if evidence:
         out["evidence"] = evidence
     return _clean(out)
+
+
+def _item(item: Any) -> dict[str, Any]:
+    row = asdict(item)
+    return {k: row[k] for k in ITEM_KEYS}
 
 
 def to_json(data: dict[str, Any]) -> str:

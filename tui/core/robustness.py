@@ -10,9 +10,9 @@
   narrowly loses the draws in which it falls below it;
 - the best remaining model wins the draw (models with exactly equal scores share it).
 
-Only *contenders* enter: the survivors whose score could plausibly reach the leader's. A
-model outside that set would need a draw more than four standard errors (plus a wide
-margin for the weights) from its mean, so leaving it out changes nothing measurable.
+Only *contenders* enter: the survivors whose score could plausibly reach the leader's (see
+:func:`contenders`). A model outside that set would need a draw five standard deviations
+from its difference to the leader, so leaving it out changes nothing measurable.
 
 **The critical weight change** is exact: with one weight's share moved and the others
 rescaled in proportion, every score is a straight line in that share, and the screens do
@@ -29,6 +29,8 @@ import numpy as np
 from tui.core.results import CriticalWeightChange, Robustness
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from tui.core.ranking import Ranked
     from tui.core.rubric import Rubric
     from tui.core.scores import ScoreTable
@@ -38,20 +40,30 @@ DRAWS = 2000
 CONCENTRATION = 50.0
 """Dirichlet concentration: weight shares vary by about ±7 points around 30%."""
 MAX_CONTENDERS = 256
-WEIGHT_MARGIN = 0.15
-"""Score margin allowed for the weights' variation when choosing contenders."""
+REACH = 5.0
+"""Standard deviations of the score difference within which a model contends for first."""
 
 
 def contenders(ranked: Ranked) -> np.ndarray:
-    """Positions (in ranked order) of the models that can plausibly be first."""
+    """Positions (in ranked order) of the models that can plausibly be first.
+
+    A model enters when its score could reach the leader's: the gap, divided by the spread
+    of the difference (both models' standard errors, and the weights' own spread under the
+    Dirichlet draw, computed exactly from the two models' values), is under :data:`REACH`
+    standard deviations. Beyond that a model wins fewer than about one draw in three million.
+    """
     if len(ranked.order) == 0:
         return np.zeros(0, dtype=int)
     same_class = ranked.evidence == ranked.evidence[0]
-    floor = ranked.score[0] - 4.0 * ranked.score_se[0] - WEIGHT_MARGIN
-    upper = ranked.score + 4.0 * ranked.score_se
-    picked = np.flatnonzero(same_class & (upper >= floor))
+    d = ranked.V - ranked.V[0]
+    w = ranked.shares
+    mean_d = d @ w
+    weight_var = np.maximum(((d * d) @ w - mean_d**2) / (CONCENTRATION + 1.0), 0.0)
+    spread = np.sqrt(ranked.score_se**2 + ranked.score_se[0] ** 2 + weight_var)
+    reach = ranked.score - ranked.score[0] + REACH * spread
+    picked = np.flatnonzero(same_class & (reach >= 0))
     if len(picked) > MAX_CONTENDERS:
-        picked = picked[np.argsort(-upper[picked], kind="stable")[:MAX_CONTENDERS]]
+        picked = picked[np.argsort(-reach[picked], kind="stable")[:MAX_CONTENDERS]]
         picked.sort()
     return picked
 
@@ -75,17 +87,23 @@ def draw_values(
     for c in criteria:
         k = scores.col(c)
         value, se, observed = scores.value[rows, k], scores.se[rows, k], scores.observed[rows, k]
-        y = np.where(
-            observed[None, :], value[None, :] + np.nan_to_num(se)[None, :] * rng.standard_normal((draws, K)), np.nan
-        )
-        if scores.estimable[k] and factors is not None and cal is not None and not bottom:
-            estimated = ~observed
-            if estimated.any():
-                g, r = factors
-                noise = cal.benchmarks[c].tau * rng.standard_normal((draws, int(estimated.sum())))
-                effective = g[:, estimated] + cal.benchmarks[c].ratio * r[:, estimated]
-                y[:, estimated] = cal.predict(c, effective) + noise
-        out[c] = y
+        estimate = scores.estimable[k] and factors is not None and cal is not None and not bottom
+        # one matrix of standard normals per criterion: an observed score's own error, or an
+        # estimated score's benchmark noise around the curve (single precision: the draws'
+        # noise is far above its rounding)
+        tau = cal.benchmarks[c].tau if estimate and cal is not None else 0.0
+        centre = np.where(observed, value, 0.0).astype(np.float32)
+        scale = np.where(observed, np.nan_to_num(se), tau).astype(np.float32)
+        y = centre + scale * rng.standard_normal((draws, K), dtype=np.float32)
+        if not estimate:
+            out[c] = np.where(observed, y, np.nan)  # a missing score stays unknown
+        elif observed.all():
+            out[c] = y
+        else:
+            assert factors is not None and cal is not None
+            g, r = factors
+            curve = cal.predict(c, g + np.float32(cal.benchmarks[c].ratio) * r)
+            out[c] = np.where(observed, y, y + curve)
     return out
 
 
@@ -136,7 +154,7 @@ def p_first(
     return {int(p): float(q) for p, q in zip(positions, probs, strict=True)}, K, draws - counted
 
 
-def critical_weight_change(ranked: Ranked, ids: list[str]) -> CriticalWeightChange | None:
+def critical_weight_change(ranked: Ranked, ids: Sequence[str] | np.ndarray) -> CriticalWeightChange | None:
     """The smallest change of one weight's share that changes #1 (None when none does)."""
     S, J = ranked.V.shape
     if S < 2 or J < 2:
@@ -179,7 +197,13 @@ def critical_weight_change(ranked: Ranked, ids: list[str]) -> CriticalWeightChan
 
 
 def robustness(
-    scores: ScoreTable, rubric: Rubric, ranked: Ranked, ids: list[str], *, draws: int = DRAWS, seed: int = 0
+    scores: ScoreTable,
+    rubric: Rubric,
+    ranked: Ranked,
+    ids: Sequence[str] | np.ndarray,
+    *,
+    draws: int = DRAWS,
+    seed: int = 0,
 ) -> tuple[Robustness, np.ndarray]:
     """The robustness summary, and P(first) for every ranked position (0 outside the contenders)."""
     probs, K, none = p_first(scores, rubric, ranked, draws=draws, seed=seed)

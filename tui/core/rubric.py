@@ -214,6 +214,11 @@ class Rubric(Strict):
 
 def rubric_schema() -> dict[str, Any]:
     """The JSON Schema of the rubric format, for editors (taplo, Even Better TOML)."""
+    import sys
+
+    from tui.core.schema import document
+
+    document(sys.modules["tui.core.schema"], sys.modules[__name__])
     schema = Rubric.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "shortlist rubric preset"

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -34,7 +35,6 @@ from tui.core.stitching import (
     predictive,
     result_se,
     score_models,
-    setting_families,
 )
 
 if TYPE_CHECKING:
@@ -92,10 +92,13 @@ def capabilities(catalog: Catalog) -> Capabilities | None:
     return score_models(cal, obs)
 
 
-def _evaluators(results: Any) -> list[str]:
-    if "evaluator" not in results:
-        return [""] * len(results)
-    return [str(e) if isinstance(e, str) else "" for e in results["evaluator"]]
+def _families(results: pd.DataFrame | pd.Series) -> list[tuple[str, ...]]:
+    """Each result's setting families: precomputed for the catalogue, read here for imported rows."""
+    if "families" in results:
+        return list(results["families"])
+    from tui.core.frame import families_column
+
+    return families_column(results)
 
 
 def pick_results(results: pd.DataFrame, prefer: str) -> pd.DataFrame:
@@ -106,13 +109,7 @@ def pick_results(results: pd.DataFrame, prefer: str) -> pd.DataFrame:
     """
     if results.empty:
         return results.assign(pref=[], fam=[], has_independent=[]).set_index(["model_id", "bench"])
-    fam = pd.Series(
-        [
-            len(setting_families(s, e)) > 0
-            for s, e in zip(results["setting"].astype(str), _evaluators(results), strict=True)
-        ],
-        index=results.index,
-    )
+    fam = pd.Series([len(f) > 0 for f in _families(results)], index=results.index)
     ranked = results.assign(pref=(results["reported_by"] != prefer).astype(int), fam=fam.astype(int))
     ranked = ranked.sort_values(
         ["model_id", "bench", "pref", "fam", "as_of"], ascending=[True, True, True, True, False], kind="stable"
@@ -168,9 +165,29 @@ class ScoreTable:
         """Column index of a criterion."""
         return self.columns.index(cid)
 
+    def result(self, model_id: str, cid: str) -> dict[str, Any]:
+        """The chosen result of a model on a criterion, as a plain dict (KeyError when there is none)."""
+        return self._chosen_rows[(model_id, cid)]
+
+    @cached_property
+    def _chosen_rows(self) -> _RowLookup:
+        return _RowLookup(self.chosen)
+
     def evidence(self) -> np.ndarray:
         """Per model: benchmark results behind its capability plus observed criterion values."""
         return self.cap_n + self.observed.sum(axis=1)
+
+
+class _RowLookup:
+    """Rows of a frame by index key, read from its columns as arrays (no pandas indexing per row)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.position = {key: i for i, key in enumerate(frame.index)}
+        self.columns = {c: frame[c].to_numpy() for c in frame.columns}
+
+    def __getitem__(self, key: tuple[str, str]) -> dict[str, Any]:
+        i = self.position[key]
+        return {c: values[i] for c, values in self.columns.items()}
 
 
 def build_scores(
@@ -185,6 +202,12 @@ def build_scores(
     ids = frames.models.index
     results = frames.results
     if extra_results is not None and not extra_results.empty:
+        if "families" not in extra_results:
+            from tui.core.frame import families_column
+
+            extra_results = extra_results.assign(
+                families=pd.Series(families_column(extra_results), index=extra_results.index)
+            )
         results = pd.concat([results, extra_results], ignore_index=True)
     cols = list(criteria)
     M, K = len(ids), len(cols)
@@ -219,10 +242,7 @@ def build_scores(
             raw[where, k] = v
             if estimable[k] and cal is not None:
                 offsets = np.array(
-                    [
-                        cal.offset(cid, r, setting_families(str(st), str(ev)))
-                        for r, st, ev in zip(rows["reported_by"], rows["setting"], _evaluators(rows), strict=True)
-                    ]
+                    [cal.offset(cid, r, fams) for r, fams in zip(rows["reported_by"], _families(rows), strict=True)]
                 )
                 value[where, k] = cal.to_standard(cid, v, offsets)
             else:

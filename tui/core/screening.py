@@ -57,8 +57,9 @@ class Check:
     criterion: str
     label: str
     positions: np.ndarray
-    actual: np.ndarray
-    """Numbers (formatted with ``fmt``) or text, one per failing model."""
+    actual: np.ndarray | Callable[[], np.ndarray]
+    """Numbers (formatted with ``fmt``) or text, one per failing model; or a function that
+    writes that text only when a view asks for the failures."""
     required: str
     margin: np.ndarray
     kind: str
@@ -117,10 +118,11 @@ class Screening:
         """Every failure as one row: position, step, criterion, label, actual, required, margin, kind, near_ok."""
         frames = []
         for c in self.checks:
+            values = c.actual() if callable(c.actual) else c.actual
             actual = (
-                np.array([c.fmt.format(v) for v in c.actual], dtype=object)
-                if c.actual.dtype.kind in "fi"
-                else c.actual.astype(object)
+                np.array([c.fmt.format(v) for v in values], dtype=object)
+                if values.dtype.kind in "fi"
+                else values.astype(object)
             )
             frames.append(
                 pd.DataFrame(
@@ -332,13 +334,18 @@ class _Screener:
                     ),
                 )
             else:
-                actual = np.array(
-                    [
-                        f"no score; estimated {estimate_text(v, e)}, P(≥ {threshold:g}) = {q:.0%}"
-                        for v, e, q in zip(value[unsure], se[unsure], p[unsure], strict=True)
-                    ],
-                    dtype=object,
-                )
+
+                def actual(
+                    v: np.ndarray = value[unsure], e: np.ndarray = se[unsure], q: np.ndarray = p[unsure]
+                ) -> np.ndarray:
+                    return np.array(
+                        [
+                            f"no score; estimated {estimate_text(a, b)}, P(≥ {threshold:g}) = {c:.0%}"
+                            for a, b, c in zip(v, e, q, strict=True)
+                        ],
+                        dtype=object,
+                    )
+
                 self.out.fail(
                     Check(
                         STEPS.index(step),

@@ -179,7 +179,11 @@ class Calibration:
         one-factor calibration it is the capability itself.
         """
         p = self.benchmarks[bench]
-        z = p.slope * (np.asarray(capability, dtype=float) - p.difficulty) + offset
+        cap = np.asarray(capability)
+        if cap.dtype.kind != "f":
+            cap = cap.astype(float)
+        # Python-float parameters keep the capability's precision (float32 in the Monte Carlo)
+        z = p.slope * (cap - p.difficulty) + offset
         return 100.0 * (p.chance + (1.0 - p.chance) * sigmoid(z))
 
     def to_standard(self, bench: str, value: np.ndarray | float, offset: np.ndarray | float) -> np.ndarray:
@@ -353,10 +357,11 @@ class Posterior:
         return self.mean + self.sd * u, self.mean2 + rho_sd2 * u + rest * v
 
     def draw(self, rng: np.random.Generator, draws: int) -> tuple[np.ndarray, np.ndarray]:
-        """Joint draws (draws x models) of both factors."""
-        u = rng.standard_normal((draws, len(self.mean)))
-        v = rng.standard_normal((draws, len(self.mean))) if np.any(self.sd2 > 0) else np.zeros_like(u)
-        return self._factors(u, v)
+        """Joint draws (draws x models) of both factors, in single precision (Monte Carlo noise is far larger)."""
+        u = rng.standard_normal((draws, len(self.mean)), dtype=np.float32)
+        v = rng.standard_normal((draws, len(self.mean)), dtype=np.float32) if np.any(self.sd2 > 0) else 0.0 * u
+        g, r = self._factors(u, v)
+        return g.astype(np.float32, copy=False), r.astype(np.float32, copy=False)
 
     def nodes(self, two_factor: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Quadrature nodes (models x nodes) of both factors and their weights.
@@ -493,10 +498,21 @@ def score_models(cal: Calibration, obs: Observations, iterations: int = 40) -> C
 
 # --------------------------------------------------------------------- predictive moments
 
-_GH_NODES, _GH_WEIGHTS = np.polynomial.hermite_e.hermegauss(15)
-_GH_WEIGHTS = _GH_WEIGHTS / _GH_WEIGHTS.sum()
-_GH2_NODES, _GH2_WEIGHTS = np.polynomial.hermite_e.hermegauss(7)
-_GH2_WEIGHTS = _GH2_WEIGHTS / _GH2_WEIGHTS.sum()
+
+def gauss_hermite(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes and weights (summing to 1) of the n-point rule for a standard normal (Golub-Welsch).
+
+    The same rule as ``numpy.polynomial.hermite_e.hermegauss``, without importing
+    numpy.polynomial (tens of milliseconds at start-up).
+    """
+    off = np.sqrt(np.arange(1.0, n))
+    nodes, vectors = np.linalg.eigh(np.diag(off, 1) + np.diag(off, -1))
+    weights = vectors[0] ** 2
+    return nodes, weights / weights.sum()
+
+
+_GH_NODES, _GH_WEIGHTS = gauss_hermite(15)
+_GH2_NODES, _GH2_WEIGHTS = gauss_hermite(5)
 
 
 def predictive(cal: Calibration, bench: str, mean: np.ndarray, sd: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

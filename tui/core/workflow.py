@@ -19,6 +19,8 @@ from tui.core.clock import today as clock_today
 from tui.core.robustness import DRAWS
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from tui.core.catalog import Catalog
     from tui.core.engine import Evaluation
     from tui.core.evidence import EvidenceBundle
@@ -171,6 +173,7 @@ class Session:
         draws: int = DRAWS,
         today: dt.date | None = None,
         funnel_only: bool = False,
+        cancelled: Callable[[], bool] | None = None,
     ) -> Evaluation:
         """Screen, rank and explain with ``rubric`` (after :meth:`prepare`)."""
         from tui.core.engine import evaluate
@@ -185,6 +188,7 @@ class Session:
             scores=self.scores(prepared),
             latency=self.evidence.latency if self.evidence else None,
             funnel_only=funnel_only,
+            cancelled=cancelled,
         )
         evaluation.warnings = notes + evaluation.warnings
         return evaluation
@@ -199,17 +203,24 @@ class Session:
             evaluation, self.catalog, resolved, top=top, evidence=self.evidence.meta() if self.evidence else None
         )
 
-    def report(self, evaluation: Evaluation, resolved: ResolvedRubric, fmt: str, top: int | None = None) -> str:
-        """The evaluation as JSON, Markdown or CSV text."""
+    def report(
+        self,
+        evaluation: Evaluation,
+        resolved: ResolvedRubric,
+        fmt: str,
+        top: int | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> str:
+        """The evaluation as JSON, Markdown or CSV text (``data``: :meth:`report_data`, when already made)."""
         from tui.core import report
 
-        data = self.report_data(evaluation, resolved, top)
+        if fmt == "csv":
+            return report.to_csv(evaluation, top)
+        data = data if data is not None else self.report_data(evaluation, resolved, top)
         if fmt == "json":
             return report.to_json(data)
         if fmt == "md":
             return report.to_markdown(data, evaluation)
-        if fmt == "csv":
-            return report.to_csv(evaluation, top)
         raise ValueError(f"unknown format {fmt!r}")
 
     def record(

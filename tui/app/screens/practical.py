@@ -122,7 +122,7 @@ class PracticalScreen(StepScreen):
     def evaluation_changed(self, evaluation: Evaluation) -> None:
         table = self.query_one("#costs", DataTable)
         table.clear()
-        for row in evaluation.survivors[:COST_ROWS]:
+        for row in evaluation.cheapest(COST_ROWS):
             cost = "unknown" if row.monthly_cost_usd is None else f"${row.monthly_cost_usd:,.2f}"
             memory = (
                 "—"

@@ -99,6 +99,7 @@ class ShortlistScreen(StepScreen):
         self.query_one("#table", DataTable).add_columns("rank", "model", "score ±95%", "P(1st)", "est.", "$/month", "⚠")
         self.query_one("#excluded-table", DataTable).add_columns("model", "status", "step", "why")
         self._excluded_for: Evaluation | None = None
+        self._plotted_for: Evaluation | None = None
         self.query_one("#reasons", Static).update("Ranking…")
         super().on_mount()
 
@@ -117,9 +118,11 @@ class ShortlistScreen(StepScreen):
                 str(len(item.warnings)) if item.warnings else "",
                 key=item.id,
             )
-        self.query_one("#chart", ParetoChart).plot(evaluation.pareto)
-        if self.query_one("#tabs", TabbedContent).active == "excluded":
+        active = self.query_one("#tabs", TabbedContent).active
+        if active == "excluded":
             self._fill_excluded(evaluation)
+        elif active == "pareto":
+            self._plot(evaluation)
         if not evaluation.shortlist:
             self.query_one("#reasons", Static).update(
                 f"[b]No model qualifies.[/b]\n\nThe funnel emptied at [b]{evaluation.emptied_at}[/b]. Go back (PgUp) "
@@ -128,6 +131,12 @@ class ShortlistScreen(StepScreen):
             )
         else:
             self._show(evaluation.shortlist[0].id)
+
+    def _plot(self, evaluation: Evaluation) -> None:
+        """The Pareto chart is drawn only when its tab is shown."""
+        if self._plotted_for is not evaluation:
+            self._plotted_for = evaluation
+            self.query_one("#chart", ParetoChart).plot(evaluation.pareto)
 
     def _fill_excluded(self, evaluation: Evaluation) -> None:
         """Reasons for excluded models are built only when this tab is shown."""
@@ -145,8 +154,12 @@ class ShortlistScreen(StepScreen):
 
     @on(TabbedContent.TabActivated)
     def _tab(self, event: TabbedContent.TabActivated) -> None:
-        if event.pane.id == "excluded" and self.wizard.evaluation is not None:
+        if self.wizard.evaluation is None:
+            return
+        if event.pane.id == "excluded":
             self._fill_excluded(self.wizard.evaluation)
+        elif event.pane.id == "pareto":
+            self._plot(self.wizard.evaluation)
 
     @on(DataTable.RowHighlighted, "#table")
     def _highlight(self, event: DataTable.RowHighlighted) -> None:

@@ -65,7 +65,7 @@ class StartScreen(Screen[None]):
         self.watch(self.wizard, "session", self._session_changed)
         self.watch(self.wizard, "load_error", self._load_failed)
 
-    @work(thread=True, exclusive=True, group="start", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="start", exit_on_error=False, description="start")
     def _prepare(self) -> None:
         """Read presets and the draft off the UI thread (it imports pydantic: ~0.4 s)."""
         from tui.core.presets import list_presets
