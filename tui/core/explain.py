@@ -257,27 +257,34 @@ def screening_warnings(screening: Screening, positions: list[int]) -> dict[int, 
     return out
 
 
-def failure_texts(failures: pd.DataFrame) -> pd.Series:
-    """One plain-language line per failure, built column-wise."""
-    label = failures["label"].astype(str)
-    actual = failures["actual"].astype(str)
-    required = failures["required"].astype(str)
-    margin = failures["margin"].astype(float)
-    off = pd.Series("", index=failures.index)
-    has = margin.notna() & (failures["kind"] == "below")
-    off[has] = " (off by " + (margin[has].abs() * 100).round(0).astype(int).astype(str) + "%)"
-    texts = {
-        "missing": label + ": " + actual + "; needs " + required,
-        "no-data": label + ": " + actual + "; set aside under the missing-data policy 'exclude'",
-        "estimate": label + ": " + actual + "; needs " + required,
-        "category": label + " is " + actual + "; allowed: " + required,
-        "status": label + ": " + actual + "; needs " + required,
-        "level": label + " is " + actual + "; needs " + required,
-    }
-    out = label + " " + actual + "; needs " + required + off
-    for kind, text in texts.items():
-        mask = failures["kind"] == kind
-        out[mask] = text[mask]
+_TEMPLATES = {
+    "missing": "{label}: {actual}; needs {required}",
+    "no-data": "{label}: {actual}; set aside under the missing-data policy 'exclude'",
+    "estimate": "{label}: {actual}; needs {required}",
+    "category": "{label} is {actual}; allowed: {required}",
+    "status": "{label}: {actual}; needs {required}",
+    "level": "{label} is {actual}; needs {required}",
+}
+
+
+def failure_texts(failures: pd.DataFrame) -> list[str]:
+    """One plain-language line per failure."""
+    out = []
+    for label, actual, required, margin, kind in zip(
+        failures["label"].to_numpy(dtype=object),
+        failures["actual"].to_numpy(dtype=object),
+        failures["required"].to_numpy(dtype=object),
+        failures["margin"].to_numpy(dtype=float),
+        failures["kind"].to_numpy(dtype=object),
+        strict=True,
+    ):
+        template = _TEMPLATES.get(kind)
+        if template is not None:
+            out.append(template.format(label=label, actual=actual, required=required))
+        elif kind == "below" and margin == margin:  # not NaN
+            out.append(f"{label} {actual}; needs {required} (off by {round(abs(margin) * 100):d}%)")
+        else:
+            out.append(f"{label} {actual}; needs {required}")
     return out
 
 
@@ -288,12 +295,14 @@ def excluded(
     failures = screening.failures()
     if failures.empty:
         return [], []
-    failures = failures.assign(text=failure_texts(failures)).sort_values(["position", "step"], kind="stable")
+    failures = failures.sort_values(["position", "step"], kind="stable")
     positions = failures["position"].to_numpy()
     starts = np.flatnonzero(np.r_[True, positions[1:] != positions[:-1]])
     ends = np.r_[starts[1:], len(positions)]
-    texts = failures["text"].to_numpy()
+    texts = failure_texts(failures)
     steps = failures["step"].to_numpy()
+    first_step = np.minimum.reduceat(steps, starts)
+    id_of = ids.to_numpy(dtype=object)
     kinds = failures["kind"].to_numpy()
     margins = failures["margin"].to_numpy(dtype=float)
     near_ok = failures["near_ok"].to_numpy(dtype=bool)
@@ -302,9 +311,9 @@ def excluded(
     near: list[NearMiss] = []
     for s, e in zip(starts, ends, strict=True):
         p = int(positions[s])
-        step = STEPS[int(steps[s:e].min())]
+        step = STEPS[int(first_step[len(items)])]
         reasons = tuple(texts[s:e])
-        items.append(ExcludedItem(id=str(ids[p]), name=str(names[p]), step=step, reasons=reasons))
+        items.append(ExcludedItem(id=str(id_of[p]), name=str(names[p]), step=step, reasons=reasons))
         if e - s == 1:
             small = (kinds[s] == "below" and np.isfinite(margins[s]) and abs(margins[s]) <= near_margin) or (
                 kinds[s] == "level" and near_ok[s]
@@ -312,7 +321,7 @@ def excluded(
             if small:
                 near.append(
                     NearMiss(
-                        id=str(ids[p]),
+                        id=str(id_of[p]),
                         name=str(names[p]),
                         step=step,
                         reasons=reasons,
