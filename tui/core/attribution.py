@@ -21,6 +21,33 @@ ATTRIBUTIONS = [
         "credit": "Epoch AI, Benchmarking Hub and benchmark-stitching data (c) 2025 Epoch AI.",
     },
     {
+        "name": "Epoch AI's own evaluation runs (Inspect logs)",
+        "license": "CC-BY-4.0",
+        "url": "https://logs.epoch.ai/",
+        "credit": "Epoch AI Benchmarking Hub: GPQA Diamond, MATH Level 5, OTIS Mock AIME, FrontierMath and "
+        "SWE-bench Verified runs, each cited by its log.",
+    },
+    {
+        "name": "Public leaderboards compiled in Epoch AI's data",
+        "license": "as published by each leaderboard; cited per value",
+        "url": "https://github.com/epoch-research/benchmark-stitching/tree/main/data",
+        "credit": "Aider LLM Leaderboards (aider.chat), Terminal-Bench leaderboard (tbench.ai), SimpleBench "
+        "(simple-bench.com), ARC Prize leaderboard (arcprize.org), LiveBench (livebench.ai), Stanford CRFM "
+        "HELM Lite and Classic; and scores from papers that Epoch AI transcribed, each cited with its paper.",
+    },
+    {
+        "name": "OpenAI simple-evals",
+        "license": "MIT",
+        "url": "https://github.com/openai/simple-evals",
+        "credit": "OpenAI, simple-evals README result tables (SimpleQA and others), pinned to a commit.",
+    },
+    {
+        "name": "SWE-bench leaderboard",
+        "license": "MIT (SWE-bench); results as published",
+        "url": "https://www.swebench.com/",
+        "credit": "SWE-bench Verified leaderboard runs, read through their listing and the swe-bench.github.io data.",
+    },
+    {
         "name": "Model Openness Tool (Model Openness Framework)",
         "license": "MIT",
         "url": "https://github.com/lfai/model_openness_tool",
