@@ -640,7 +640,13 @@ def import_llm_stats(ctx) -> list[Result]:
                 stats.skipped["model.json has no announcement/release date"] += 1
                 continue
             as_of = dt.date.fromisoformat(meta[date_field][:10])
-            score = r["score"]
+            # the date of the cited page wins over model.json's date, which is sometimes wrong
+            # (deepseek-v3.1: 2025-01-10) or older than the page (o3-mini figures in the GPT-4.1 post)
+            page_date = ctx.table.get("llm_stats_page_dates", {}).get(link) or ctx.table.get(
+                "llm_stats_model_dates", {}
+            ).get(model_id)
+            if page_date:
+                as_of = dt.date.fromisoformat(str(page_date))
             score_txt = repr(score) if isinstance(score, float) else str(score)
             value = x100(score_txt)
             if value != value.quantize(Decimal("0.01")):
@@ -662,7 +668,12 @@ def import_llm_stats(ctx) -> list[Result]:
             note = (
                 f"transcribed via llm-stats {url_b} (stores {score_txt}); "
                 f"llm-stats method text: '{' '.join(method.split())}'; benchmark_id '{bid}' ('{name}'); "
-                f"{value_note}; as_of = the model's {date_field.replace('_', ' ')} in model.json ({meta[date_field][:10]})."
+                f"{value_note}; "
+                + (
+                    f"as_of = the date of the cited page ({as_of}); llm-stats' model.json gives {meta[date_field][:10]}."
+                    if page_date
+                    else f"as_of = the model's {date_field.replace('_', ' ')} in model.json ({meta[date_field][:10]})."
+                )
             )
             if bid == "gpqa":
                 note += " llm-stats 'gpqa' mixes GPQA variants; imported as Diamond because the method text or name says Diamond."
