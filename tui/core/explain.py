@@ -51,7 +51,7 @@ def _adjustment_text(scores: ScoreTable, cid: str, row: Any, raw: float, value: 
         families = row["families"]
     else:
         evaluator = row["evaluator"] if "evaluator" in row and isinstance(row["evaluator"], str) else ""
-        families = setting_families(str(row["setting"]), evaluator)
+        families = setting_families(str(row["setting"]), evaluator, str(row.get("bench", "")))
     why += [f.replace("_", " ") for f in families]
     return f"; {value:.1f} on the independent, standard-setting scale ({value - raw:+.1f} for {', '.join(why)})"
 

@@ -48,8 +48,8 @@ def families_column(results: pd.DataFrame | pd.Series) -> list[tuple[str, ...]]:
 
     evaluators = results["evaluator"] if "evaluator" in results else [""] * len(results)
     return [
-        setting_families(str(s), e if isinstance(e, str) else "")
-        for s, e in zip(results["setting"], evaluators, strict=True)
+        setting_families(str(s), e if isinstance(e, str) else "", str(b))
+        for s, e, b in zip(results["setting"], evaluators, results["bench"], strict=True)
     ]
 
 

@@ -74,7 +74,11 @@ _HARNESS = re.compile(r"Open LLM Leaderboard v2", re.I)
 _AGENT = re.compile(r"Terminal-Bench leaderboard", re.I)
 
 
-def setting_families(setting: str, evaluator: str = "") -> tuple[str, ...]:
+TOOL_TASKS = frozenset({"swe_bench_verified", "terminal_bench"})
+"""Benchmarks whose task is done with tools: "with tools" is their standard setting."""
+
+
+def setting_families(setting: str, evaluator: str = "", bench: str = "") -> tuple[str, ...]:
     """The families (of :data:`FAMILIES`) a result's setting and evaluator belong to."""
     out = []
     if _MULTI.search(setting):
@@ -85,7 +89,7 @@ def setting_families(setting: str, evaluator: str = "") -> tuple[str, ...]:
         out.append("fixed_harness")
     if _AGENT.search(evaluator):
         out.append("agent_scaffold")
-    if _TOOLS.search(setting):
+    if _TOOLS.search(setting) and bench not in TOOL_TASKS:
         out.append("with_tools")
     return tuple(out)
 
@@ -276,8 +280,12 @@ def observations(
     se = result_se(value, rows["stderr"].to_numpy(dtype=float), n)
     settings = rows["setting"].astype(str).tolist()
     evaluators = rows["evaluator"].astype(str).tolist() if "evaluator" in rows else [""] * len(settings)
+    benches = rows["bench"].astype(str).tolist()
     family = np.array(
-        [[f in setting_families(s, e) for f in FAMILIES] for s, e in zip(settings, evaluators, strict=True)],
+        [
+            [f in setting_families(s, e, b) for f in FAMILIES]
+            for s, e, b in zip(settings, evaluators, benches, strict=True)
+        ],
         dtype=float,
     )
     family = family.reshape(len(settings), len(FAMILIES))
