@@ -29,6 +29,7 @@ from tui.core.stitching import (
     BenchParams,
     Calibration,
     Observations,
+    predictive,
     score_models,
     sigmoid,
 )
@@ -259,6 +260,7 @@ def cross_validate(
     base_bench = np.full(len(obs), np.nan)
     base_model = np.full(len(obs), np.nan)
     prior_only = np.zeros(len(obs), dtype=bool)
+    spread = np.full(len(obs), np.nan)  # prediction sd of each held-out result, its sampling error included
     for k in range(folds):
         test = fold == k
         train = obs.subset(~test)
@@ -273,8 +275,10 @@ def cross_validate(
                 "developer" if obs.developer[i] else "independent",
                 tuple(f for f, flag in zip(FAMILIES, obs.family[i], strict=True) if flag),
             )
-            eff, _ = caps.posterior.take(obs.model[i : i + 1]).effective(cal, b)
+            eff, eff_sd = caps.posterior.take(obs.model[i : i + 1]).effective(cal, b)
             pred[i] = float(cal.predict(b, eff, off)[0])
+            _, sd = predictive(cal, b, eff + off / cal.benchmarks[b].slope, eff_sd)
+            spread[i] = float(np.hypot(sd[0], obs.se[i]))
             prior_only[i] = not has
         for j in range(len(obs.bench_ids)):
             mask_train = train.bench == j
@@ -315,6 +319,9 @@ def cross_validate(
         "prior_only_mae": round(float(err[prior_only].mean()), 3) if prior_only.any() else None,
         "baseline_bench_mean_mae": overall["baseline_bench_mean_mae"],
         "baseline_model_mean_mae": overall["baseline_model_mean_mae"],
+        # how often the 68% and 95% prediction intervals hold the held-out score
+        "coverage_68": round(float(np.mean(err[both] <= spread[both])), 3) if both.any() else None,
+        "coverage_95": round(float(np.mean(err[both] <= 1.96 * spread[both])), 3) if both.any() else None,
         "per_benchmark": per_benchmark,
     }
 
@@ -385,6 +392,8 @@ class CalibrationOutcome:
             f"mean {cv['baseline_bench_mean_mae']}, model's other results {cv['baseline_model_mean_mae']}",
             f"  {cv['n_prior_only']} results whose model had no other result were predicted from the prior "
             f"(MAE {cv['prior_only_mae']}) and are not in the figures above",
+            f"  prediction intervals: the 68% interval holds {_pct(cv.get('coverage_68'))} of held-out scores, "
+            f"the 95% interval {_pct(cv.get('coverage_95'))}",
             "  latent factors: "
             + ", ".join(f"{f} -> MAE {mae}" for f, mae in cv.get("mae_by_factors", {}).items())
             + f"; kept {cv.get('factors', 1)}",
@@ -403,6 +412,10 @@ class CalibrationOutcome:
             + ("met" if not misses else "missed: " + "; ".join(misses)),
         ]
         return lines
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
 
 
 def _f(value: float | None) -> str:

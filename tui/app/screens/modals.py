@@ -57,12 +57,18 @@ HELP = """[b]shortlist[/b] walks four steps to a reasoned shortlist.
 [b]Shortlist[/b]   ranked models with reasons; choose one and save a decision record.
 
 [b]Keys[/b]
-  PgDn / F6     next step            PgUp / F5     previous step
-  Tab           next field           Enter         open / select
-  c             choose & save record x             near misses and excluded
-  g             Pareto chart         e             export md / json / csv
-  p             save as team preset  ctrl+p / F4   command palette
-  F1 / ?        this help            ctrl+q / F10  quit (the draft is autosaved)
+  PgDn / F6      next step
+  PgUp / F5      previous step
+  Tab            next field
+  Enter          open, select; a model's details
+  c              choose the highlighted model, save a record
+  x              near misses and excluded models
+  g              Pareto chart
+  e              export md / json / csv
+  p              save these settings as a team preset
+  ctrl+p / F4    command palette
+  F1 / ?         this help
+  ctrl+q / F10   quit (the draft is autosaved)
 
 Everything you type is autosaved; start shortlist again to resume.
 Numbers come from the bundled catalogue: every value has a source and a date (Enter on a model).

@@ -1,0 +1,104 @@
+"""The README's promises, checked: its commands run, its keys are bound, its figures are the real ones."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+from helpers import cli_env, run_cli
+
+REPO = Path(__file__).resolve().parent.parent
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def section(title: str) -> str:
+    start = README.index(f"## {title}")
+    end = README.find("\n## ", start + 3)
+    return README[start : end if end > 0 else None]
+
+
+def test_the_quick_start_commands_run_as_written(tmp_path):
+    block = section("Quick start").split("The same engine runs headless")[1]
+    commands = [
+        line.split("#")[0].strip().removeprefix(".venv/bin/shortlist ")
+        for line in block.splitlines()
+        if line.startswith(".venv/bin/shortlist ")
+    ]
+    assert len(commands) == 4
+    env = cli_env(tmp_path)
+    for command in commands:
+        args = re.findall(r'"[^"]*"|\S+', command)
+        result = run_cli(*[a.strip('"') for a in args], cwd=tmp_path, env=env)
+        assert result.returncode == 0, (command, result.stderr)
+    # the record the third command wrote is the file the fourth replays
+    assert (tmp_path / "decisions" / "0001-model-for-the-support-bot.md").is_file()
+
+
+def test_the_test_command_is_what_ci_runs():
+    assert "./.ci/run" in section("Quick start")
+    ci = (REPO / ".ci" / "run").read_text()
+    for step in ("pip install", '".[test]"', "lint-imports", "ruff check", "mypy", ".venv/bin/pytest"):
+        assert step in ci, step
+    assert "set -euo pipefail" in ci  # a failing step fails the run
+
+
+KEY_NAMES = {
+    "pgdn": "pagedown",
+    "pgup": "pageup",
+    "?": "question_mark",
+}
+
+
+def _bound_keys() -> set[str]:
+    from tui.app.app import ShortlistApp
+    from tui.app.screens.shortlist import ShortlistScreen
+    from tui.app.screens.step_base import StepScreen
+
+    keys: set[str] = set()
+    for owner in (ShortlistApp, StepScreen, ShortlistScreen):
+        for binding in owner.BINDINGS:
+            keys |= {k.strip() for k in binding.key.split(",")}  # type: ignore[union-attr]
+    keys.add("ctrl+p")  # Textual's own command palette key, kept
+    return keys
+
+
+def test_every_key_in_the_keys_table_is_bound():
+    table = section("The wizard").split("### Keys")[1].split("\n\n")[1]
+    bound = _bound_keys()
+    named = []
+    for row in table.splitlines()[2:]:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        for keys in (cells[0], cells[2]):
+            for key in re.split(r"\s*/\s*", keys):
+                key = key.lower().replace(" ", "")
+                if key in {"tab,shift+tab", "enter"}:  # Textual's focus and select keys
+                    continue
+                named.append(KEY_NAMES.get(key, key))
+    assert len(named) >= 14
+    assert [k for k in named if k not in bound] == []
+
+
+def test_the_method_figures_are_the_bundled_calibrations():
+    cv = tomllib.loads((REPO / "catalog" / "calibration.toml").read_text())["cv"]
+    text = " ".join(section("How shortlist decides").split())
+    assert f"mean absolute error of **{cv['mae']:.2f} points**" in text
+    assert f"(median {cv['median']:.1f})" in text
+    assert f"over {cv['n']:,} results" in text
+    assert f"against {cv['baseline_bench_mean_mae']:.2f} for the benchmark's mean" in text
+    assert f"{cv['baseline_model_mean_mae']:.2f} for the model's mean" in text
+    assert f"one factor gives {cv['mae_by_factors']['1']:.2f}" in text
+    assert f"cover {cv['coverage_68']:.0%} of held-out scores" in text
+    assert f"the 95% intervals {cv['coverage_95']:.0%}" in text
+
+
+@pytest.mark.parametrize("number, what", [(155, "models"), (25, "benchmarks")])
+def test_the_catalogue_figures_are_the_bundled_catalogues(number, what):
+    from tui.core.catalog import load_catalog
+    from tui.core.resources import catalog_root
+
+    catalog = load_catalog(catalog_root())
+    actual = {"models": len(catalog.entries), "benchmarks": len(catalog.registry)}[what]
+    assert actual == number
+    assert f"{number} {what}" in " ".join(section("The catalogue").split())
