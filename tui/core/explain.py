@@ -168,13 +168,8 @@ def _weighted_reason(scores: ScoreTable, position: int, cid: str, weight: float)
             scores, cid, row, raw, float(value)
         )
     if np.isfinite(value):
-        n = int(scores.cap_n[position])
-        basis = (
-            f"from {n} benchmark result{'s' if n != 1 else ''} of this model"
-            if n
-            else "from the population prior (no results)"
-        )
-        return f"{crit.name} ≈ {estimate_text(value, scores.se[position, k])} (weight {weight:g}), estimated {basis}"
+        estimate = criterion_value(scores, position, cid)
+        return f"{crit.name} {estimate.label} (weight {weight:g}), {estimate.source}"
     return f"{crit.name}: no score (weight {weight:g}); counted at the bottom of its scale"
 
 
