@@ -17,7 +17,6 @@ import pandas as pd
 from tui.core.results import STEPS, CriterionValue, ExcludedItem, NearMiss, estimate_text
 from tui.core.schema import LEVEL_ORDER, LICENSE_LADDER
 from tui.core.screening import DIMENSION_LABELS, MEMORY_OVERHEAD
-from tui.core.stitching import setting_families
 
 if TYPE_CHECKING:
     from tui.core.rubric import Rubric
@@ -47,12 +46,8 @@ def _adjustment_text(scores: ScoreTable, cid: str, row: Any, raw: float, value: 
     why = []
     if row["reported_by"] == "developer":
         why.append("developer-reported")
-    if "families" in row and isinstance(row["families"], tuple):
-        families = row["families"]
-    else:
-        evaluator = row["evaluator"] if "evaluator" in row and isinstance(row["evaluator"], str) else ""
-        families = setting_families(str(row["setting"]), evaluator, str(row.get("bench", "")))
-    why += [f.replace("_", " ") for f in families]
+    # every result row carries its families, read once when the frame (or the evidence) was built
+    why += [f.replace("_", " ") for f in row["families"]]
     return f"; {value:.1f} on the independent, standard-setting scale ({value - raw:+.1f} for {', '.join(why)})"
 
 

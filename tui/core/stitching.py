@@ -378,8 +378,8 @@ class Posterior:
         stays at its mean and a finer one-dimensional rule is used.
         """
         if not two_factor:
-            u = np.broadcast_to(_GH_NODES, (len(self.mean), len(_GH_NODES)))
-            return self.mean[:, None] + self.sd[:, None] * u, np.repeat(self.mean2[:, None], u.shape[1], 1), _GH_WEIGHTS
+            g, weights = quadrature(self.mean, self.sd)
+            return g, np.repeat(self.mean2[:, None], g.shape[1], 1), weights
         u = np.repeat(_GH2_NODES, len(_GH2_NODES))[None, :]
         v = np.tile(_GH2_NODES, len(_GH2_NODES))[None, :]
         weights = np.outer(_GH2_WEIGHTS, _GH2_WEIGHTS).ravel()
