@@ -265,7 +265,12 @@ def entry_dates(entry: CatalogEntry) -> list[dt.date]:
     """The as-of date of every value in an entry."""
     dates = [entry.specs.as_of, entry.license.as_of, entry.deployment.as_of]
     dates += [getattr(entry.openness, dim).as_of for dim in type(entry.openness).model_fields]
-    dates += [r.as_of for r in entry.benchmarks] + [p.as_of for p in entry.prices] + [x.as_of for x in entry.latency]
+    dates += (
+        [r.as_of for r in entry.benchmarks]
+        + [p.as_of for p in entry.prices]
+        + [x.as_of for x in entry.latency]
+        + [x.as_of for x in entry.inspect]
+    )
     if entry.mof is not None:
         dates.append(entry.mof.as_of)
     return dates

@@ -285,6 +285,21 @@ class Latency(Strict):
     as_of: dt.date
 
 
+class InspectModel(Strict):
+    """The name inspect_ai calls this model by (``provider/model``), for the team's domain tests."""
+
+    model: str = Field(
+        pattern=r"^[a-z][a-z0-9_-]*/\S+$",
+        description="inspect_ai model name, e.g. openai/gpt-4o or vllm/meta-llama/Llama-3.1-8B-Instruct.",
+    )
+    route: Literal["api", "self-hosted"] = Field(
+        description="api: a hosted provider (needs its API key); self-hosted: a local server (vllm, ollama, hf)."
+    )
+    source: Url
+    as_of: dt.date
+    note: str = ""
+
+
 class CatalogEntry(Strict):
     """One model in the catalogue: one TOML file under catalog/models/."""
 
@@ -302,6 +317,9 @@ class CatalogEntry(Strict):
     benchmarks: list[BenchmarkResult] = Field(default_factory=list)
     prices: list[Price] = Field(default_factory=list)
     latency: list[Latency] = Field(default_factory=list)
+    inspect: list[InspectModel] = Field(
+        default_factory=list, description="inspect_ai model names, the preferred route first."
+    )
     notes: list[str] = Field(default_factory=list)
     overridden: list[str] = Field(default_factory=list, description="Set by the loader: fields an overlay replaced.")
 
