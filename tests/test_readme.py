@@ -44,42 +44,6 @@ def test_the_test_command_is_what_ci_runs():
     assert "set -euo pipefail" in ci  # a failing step fails the run
 
 
-KEY_NAMES = {
-    "pgdn": "pagedown",
-    "pgup": "pageup",
-    "?": "question_mark",
-}
-
-
-def _bound_keys() -> set[str]:
-    from tui.app.app import ShortlistApp
-    from tui.app.screens.shortlist import ShortlistScreen
-    from tui.app.screens.step_base import StepScreen
-
-    keys: set[str] = set()
-    for owner in (ShortlistApp, StepScreen, ShortlistScreen):
-        for binding in owner.BINDINGS:
-            keys |= {k.strip() for k in binding.key.split(",")}  # type: ignore[union-attr]
-    keys.add("ctrl+p")  # Textual's own command palette key, kept
-    return keys
-
-
-def test_every_key_in_the_keys_table_is_bound():
-    table = section("The wizard").split("### Keys")[1].split("\n\n")[1]
-    bound = _bound_keys()
-    named = []
-    for row in table.splitlines()[2:]:
-        cells = [c.strip() for c in row.strip("|").split("|")]
-        for keys in (cells[0], cells[2]):
-            for key in re.split(r"\s*/\s*", keys):
-                key = key.lower().replace(" ", "")
-                if key in {"tab,shift+tab", "enter"}:  # Textual's focus and select keys
-                    continue
-                named.append(KEY_NAMES.get(key, key))
-    assert len(named) >= 14
-    assert [k for k in named if k not in bound] == []
-
-
 def test_the_method_figures_are_the_bundled_calibrations():
     cv = tomllib.loads((REPO / "catalog" / "calibration.toml").read_text())["cv"]
     text = " ".join(section("How shortlist decides").split())

@@ -45,14 +45,15 @@ class ShortlistApp(App[int]):
     BINDINGS = [
         Binding("f1,question_mark", "help", "Help", id="app.help", tooltip="Keys and what each step means"),
         Binding(
-            "f4",
+            "ctrl+p,f4",
             "command_palette",
             "Commands",
             id="app.palette",
             show=False,
-            tooltip="Jump to a step, load a preset, open a model (also ctrl+p)",
+            priority=True,
+            tooltip="Jump to a step, load a preset, open a model",
         ),
-        Binding("ctrl+q,f10", "quit", "Quit", id="app.quit", tooltip="Quit; your draft is autosaved"),
+        Binding("ctrl+q,f10", "quit", "Quit", id="app.quit", priority=True, tooltip="Quit; your draft is autosaved"),
     ]
 
     session: var[Session | None] = var(None, init=False, always_update=True)
