@@ -19,7 +19,7 @@ from tui.core import eval_archive
 from tui.core.catalog import load_catalog
 from tui.core.errors import InputError
 from tui.core.evidence import load_evidence, read_file_with_notes
-from tui.core.evidence_scale import known_metric
+from tui.core.evidence_scale import FRACTION, inspect_scale, known_metric
 
 
 @pytest.fixture(params=["inspect_ai", "zstandard"])
@@ -211,3 +211,11 @@ def test_known_metric_ranges(metric, scale):
 @pytest.mark.parametrize("metric", ["mean", "word_count", "llm_judge", "perplexity"])
 def test_unknown_metric_ranges(metric):
     assert known_metric(metric) is None
+
+
+def test_inspect_scale_follows_the_scorer():
+    """accuracy is a fraction; a mean is one only for scorers whose values are C/I."""
+    assert inspect_scale("word_count", "word_count", "accuracy", {}) is FRACTION
+    assert inspect_scale("match", "match", "mean", {}) is FRACTION
+    assert inspect_scale("inspect_ai/includes", "includes", "mean", {}) is FRACTION
+    assert inspect_scale("word_count", "word_count", "mean", {}) is None

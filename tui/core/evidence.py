@@ -11,14 +11,25 @@ Three formats are read, each as its tool writes it:
   model comes from ``model_name`` or ``config.model_args`` (a ``pretrained=...`` string or,
   from the Python API, a table); ``n-samples[task].effective`` gives the item count.
 * **inspect_ai** evaluation logs: JSON logs (``--log-format=json``), or the header of a
-  binary ``.eval`` log. ``status`` must be ``success``; ``eval.task``, ``eval.model``,
-  ``results.scores[].metrics`` (``accuracy``/``mean`` and ``stderr``) and
-  ``results.completed_samples`` (divided by ``eval.config.epochs``) are read. The first
-  scorer gives ``team:<task>``, any further one ``team:<task>-<scorer>``.
+  ``.eval`` log (the default; zstd-compressed from inspect 0.3.206), read with inspect's own
+  reader when the ``evals`` extra is installed, else with ``zipfile`` and ``zstandard``
+  (:mod:`tui.core.eval_archive`). ``status`` must be ``success`` (``error``, ``cancelled`` and
+  ``started`` logs are refused for their status). The headline score (``results.headline``,
+  else the task's ``eval.headline_metric``, else the first metric of the first score, as
+  inspect resolves it) is ``team:<task>``; every other scorer is ``team:<task>-<scorer>``
+  (``-<scorer>-<score>`` for a scorer with named scores), plus ``-<reducer>`` when the epochs
+  have several reducers. One scorer is imported once: its other reducer views are noted, not
+  imported. The item count is the score's ``scored_samples`` (else ``completed_samples``
+  over the epochs); fewer than the dataset's samples is a partial run, reported as a warning.
 * **CSV** with the header ``model_id,criterion,value,stderr,n,source,date``; values on a
   0-100 scale.
 
-Fractions (0-1) become points (0-100), and their standard errors with them. Every imported
+The scale comes from what a metric is, never from its value (:mod:`tui.core.evidence_scale`):
+fractions (accuracy, exact match, F1, pass@k, ...) become points (x100), chrF, BLEU and TER
+are points already, and a metric of unknown range (a custom scorer's mean, an LLM judge) is
+refused until the alias table's ``[scales]`` gives its range. lm-eval makes up a model name
+when a run names none (seeded, so the same for every such run): that name is reported and
+never matched. Every imported
 criterion gets the id ``team:<name>``. Models are matched to catalogue ids through the
 user's alias table, then the catalogue's own ids and aliases (also after dropping a
 provider prefix such as ``openai/`` or ``vllm/``); a model that matches nothing is
