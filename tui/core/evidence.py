@@ -11,14 +11,25 @@ Three formats are read, each as its tool writes it:
   model comes from ``model_name`` or ``config.model_args`` (a ``pretrained=...`` string or,
   from the Python API, a table); ``n-samples[task].effective`` gives the item count.
 * **inspect_ai** evaluation logs: JSON logs (``--log-format=json``), or the header of a
-  binary ``.eval`` log. ``status`` must be ``success``; ``eval.task``, ``eval.model``,
-  ``results.scores[].metrics`` (``accuracy``/``mean`` and ``stderr``) and
-  ``results.completed_samples`` (divided by ``eval.config.epochs``) are read. The first
-  scorer gives ``team:<task>``, any further one ``team:<task>-<scorer>``.
+  ``.eval`` log (the default; zstd-compressed from inspect 0.3.206), read with inspect's own
+  reader when the ``evals`` extra is installed, else with ``zipfile`` and ``zstandard``
+  (:mod:`tui.core.eval_archive`). ``status`` must be ``success`` (``error``, ``cancelled`` and
+  ``started`` logs are refused for their status). The headline score (``results.headline``,
+  else the task's ``eval.headline_metric``, else the first metric of the first score, as
+  inspect resolves it) is ``team:<task>``; every other scorer is ``team:<task>-<scorer>``
+  (``-<scorer>-<score>`` for a scorer with named scores), plus ``-<reducer>`` when the epochs
+  have several reducers. One scorer is imported once: its other reducer views are noted, not
+  imported. The item count is the score's ``scored_samples`` (else ``completed_samples``
+  over the epochs); fewer than the dataset's samples is a partial run, reported as a warning.
 * **CSV** with the header ``model_id,criterion,value,stderr,n,source,date``; values on a
   0-100 scale.
 
-Fractions (0-1) become points (0-100), and their standard errors with them. Every imported
+The scale comes from what a metric is, never from its value (:mod:`tui.core.evidence_scale`):
+fractions (accuracy, exact match, F1, pass@k, ...) become points (x100), chrF, BLEU and TER
+are points already, and a metric of unknown range (a custom scorer's mean, an LLM judge) is
+refused until the alias table's ``[scales]`` gives its range. lm-eval makes up a model name
+when a run names none (seeded, so the same for every such run): that name is reported and
+never matched. Every imported
 criterion gets the id ``team:<name>``. Models are matched to catalogue ids through the
 user's alias table, then the catalogue's own ids and aliases (also after dropping a
 provider prefix such as ``openai/`` or ``vllm/``); a model that matches nothing is
@@ -33,7 +44,6 @@ import hashlib
 import json
 import math
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +53,8 @@ import pandas as pd
 from tui.core.catalog import Catalog
 from tui.core.clock import today as clock_today
 from tui.core.errors import MAX_FILE_BYTES, InputError, read_toml
+from tui.core.eval_archive import read_eval_header
+from tui.core.evidence_scale import Scale, inspect_scale, lm_eval_scale, load_scales, unknown_range
 from tui.core.frame import RESULT_COLUMNS
 from tui.core.rubric import Rubric
 from tui.core.scores import Criterion
@@ -89,6 +101,8 @@ class Row:
     setting: str
     date: dt.date
     source: str
+    generated: bool = False
+    """The model name was made up by the tool (lm-eval without a model name): never matched."""
 
 
 @dataclass
@@ -138,13 +152,6 @@ def _number(value: Any) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-def _scale(value: float, path: Path, where: str) -> float:
-    """100 for a fraction (0-1), 1 for a value already in points (0-100); else an error."""
-    if not 0.0 <= value <= 100.0:
-        raise InputError(f"{where} = {value:g} is outside 0-1 (a fraction) and 0-100 (points)", path=path)
-    return 100.0 if value <= 1.0 else 1.0
-
-
 def _check_size(path: Path) -> None:
     if not path.exists():
         raise InputError("evidence file not found", path=path)
@@ -168,34 +175,6 @@ def _load_json(path: Path) -> Any:
         raise InputError(f"malformed JSON: {exc.msg}", path=path, line=exc.lineno) from None
     except RecursionError:
         raise InputError("malformed JSON: nested too deeply", path=path) from None
-
-
-def _load_eval_zip(path: Path) -> Any:
-    """The header of an inspect_ai ``.eval`` log (a zip archive): everything but the samples."""
-    _check_size(path)
-    convert = "convert it with `inspect log convert FILE --to json --output-dir DIR`"
-    try:
-        with zipfile.ZipFile(path) as archive:
-            try:
-                info = archive.getinfo("header.json")
-            except KeyError:
-                raise InputError(
-                    "inspect .eval log has no header.json: the evaluation has not finished", path=path
-                ) from None
-            if info.file_size > MAX_EVIDENCE_BYTES:
-                raise InputError("header.json in the .eval log is larger than 64 MiB", path=path)
-            try:
-                raw = archive.read(info)
-            except NotImplementedError:
-                raise InputError(
-                    f"inspect .eval log uses a compression this Python cannot read; {convert}", path=path
-                ) from None
-    except zipfile.BadZipFile:
-        raise InputError(f"not a readable inspect .eval log (bad zip archive); {convert}", path=path) from None
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise InputError(f"header.json in the .eval log is not valid JSON; {convert}", path=path) from None
 
 
 # ------------------------------------------------------------------ lm-evaluation-harness
@@ -227,6 +206,29 @@ def _lm_eval_model(data: dict[str, Any]) -> str | None:
     return None  # config.model is the backend ("hf", "vllm"), not the model
 
 
+LM_EVAL_NAME_KEYS = ("peft", "delta", "pretrained", "model", "path", "engine")
+"""What lm-eval 0.4.13 looks for in ``model_args`` to name the model (``GeneralConfigTracker._get_model_name``)."""
+
+
+def _lm_eval_name_generated(data: dict[str, Any]) -> bool:
+    """True when lm-eval made up ``model_name``: ``model_args`` named no model.
+
+    lm-eval (``loggers/evaluation_tracker.py``) takes the name from the first of
+    :data:`LM_EVAL_NAME_KEYS` in ``model_args`` (a key of a table, or ``key=`` anywhere in a
+    string) and otherwise calls ``random_name_id()``: 8 random letters and digits drawn after
+    ``simple_evaluate`` seeded ``random`` with 0, so every such run gets the same name.
+    """
+    config = _table(data, "config")
+    if "model_args" not in config or not data.get("model_name"):
+        return False  # an older file, or no name at all: nothing was generated
+    args = config["model_args"]
+    if isinstance(args, dict):
+        return not any(key in args for key in LM_EVAL_NAME_KEYS)
+    if isinstance(args, str):
+        return not any(f"{key}=" in args for key in LM_EVAL_NAME_KEYS)
+    return args is None
+
+
 def _lm_eval_date(data: dict[str, Any], path: Path) -> dt.date:
     """The run's date from lm-eval's ``date`` (a Unix time); today when the file has none."""
     stamp = data.get("date")
@@ -255,7 +257,7 @@ def _choose_metric(values: dict[str, float]) -> str:
     return sorted(values, key=lambda k: (k.split(",", 1)[0], filter_rank(k)))[0]
 
 
-def read_lm_eval(path: Path, data: dict[str, Any]) -> tuple[list[Row], list[str]]:
+def read_lm_eval(path: Path, data: dict[str, Any], scales: dict[str, Scale]) -> tuple[list[Row], list[str]]:
     """Rows from an lm-evaluation-harness results file, and notes on what was skipped."""
     results = data.get("results")
     if not isinstance(results, dict) or not results:
@@ -265,6 +267,14 @@ def read_lm_eval(path: Path, data: dict[str, Any]) -> tuple[list[Row], list[str]
         raise InputError(
             "cannot tell which model was evaluated (no model_name or pretrained=/model= in config.model_args)",
             path=path,
+        )
+    generated = _lm_eval_name_generated(data)
+    notes = []
+    if generated:
+        notes.append(
+            f"{path.name}: lm-eval generated the model name {model!r} because the run named no model "
+            "(--model_args had no pretrained=, model=, path= or engine=); every such run gets the same name, so "
+            "it is not matched to a catalogue model: re-run with --model_args pretrained=NAME"
         )
     date = _lm_eval_date(data, path)
     n_shot = _table(data, "n-shot")
@@ -323,7 +333,6 @@ def read_lm_eval(path: Path, data: dict[str, Any]) -> tuple[list[Row], list[str]
         return fallback if isinstance(fallback, int) and not isinstance(fallback, bool) and fallback > 0 else None
 
     rows = []
-    notes = []
     for task, metrics in results.items():
         values = scored[task]
         if not values:
@@ -334,8 +343,10 @@ def read_lm_eval(path: Path, data: dict[str, Any]) -> tuple[list[Row], list[str]
             continue  # a subtask of a scored group: the group's aggregate is the criterion
         chosen = _choose_metric(values)
         metric, filt = chosen.split(",", 1)
-        value = values[chosen]
-        factor = _scale(value, path, f"results.{task}.{chosen}")
+        scale = lm_eval_scale(metric, scales)
+        if scale is None:
+            raise InputError(unknown_range(f"results.{task}.{chosen}", metric), path=path)
+        value = scale.points(values[chosen], f"results.{task}.{chosen}", path)
         stderr = _number(metrics.get(f"{metric}_stderr,{filt}"))
         if stderr is not None and stderr < 0:
             raise InputError(f"results.{task}.{metric}_stderr,{filt} = {stderr:g} is negative", path=path)
@@ -347,12 +358,13 @@ def read_lm_eval(path: Path, data: dict[str, Any]) -> tuple[list[Row], list[str]
             Row(
                 model,
                 f"team:{_slug(task)}",
-                value * factor,
-                stderr * factor if stderr is not None else None,
+                value,
+                scale.spread(stderr) if stderr is not None else None,
                 item_count(task, metrics),
                 setting,
                 date,
                 path.name,
+                generated,
             )
         )
     if not rows:
@@ -363,21 +375,93 @@ def read_lm_eval(path: Path, data: dict[str, Any]) -> tuple[list[Row], list[str]
 # ------------------------------------------------------------------------------ inspect_ai
 
 
-def read_inspect(path: Path, data: dict[str, Any]) -> list[Row]:
-    """Rows from an inspect_ai evaluation log (JSON, or the header of a .eval log)."""
+def _inspect_status(path: Path, data: dict[str, Any]) -> None:
+    """Refuse a log that is not finished: ``error``, ``cancelled`` or ``started``."""
+    status = data.get("status")
+    if status in (None, "success"):
+        return
+    error = data.get("error")
+    message = error.get("message") if isinstance(error, dict) else None
+    detail = f" ({str(message).strip().splitlines()[0][:160]})" if message and str(message).strip() else ""
+    raise InputError(
+        f"inspect log status is {status!r}{detail}; only a finished evaluation (status "
+        "'success') counts as evidence: retry it with `inspect eval-retry`",
+        path=path,
+    )
+
+
+def _headline(scores: list[dict[str, Any]], results: dict[str, Any], ev: dict[str, Any]) -> tuple[int, str | None]:
+    """The headline score's index and metric, resolved as inspect_ai does (``log/_headline.py``).
+
+    ``results.headline`` (resolved when the log was scored) or else the task's declared
+    ``eval.headline_metric`` narrows the scores by reducer, scorer and score name, then picks
+    the metric; a declaration that matches nothing falls back to the first metric of the first
+    score, as inspect does.
+    """
+    declared = results.get("headline") or ev.get("headline_metric")
+    if isinstance(declared, dict):
+        candidates = list(range(len(scores)))
+        for field_name, key in (("reducer", "reducer"), ("scorer", "scorer"), ("score", "name")):
+            wanted = declared.get(field_name)
+            if wanted is not None:
+                candidates = [i for i in candidates if scores[i].get(key) == wanted]
+        metric = declared.get("metric")
+        if candidates and metric is not None:
+            found = next((i for i in candidates if metric in _table(scores[i], "metrics")), None)
+            if found is not None:
+                return found, str(metric)
+        elif candidates:
+            return candidates[0], None
+    return 0, None
+
+
+def _main_metric(metrics: dict[str, Any], wanted: str | None) -> str | None:
+    if wanted is not None:
+        return wanted
+    return next((k for k in metrics if k not in INSPECT_SPREAD), None)
+
+
+def _inspect_names(scores: list[dict[str, Any]], head: int, task: str, reducers: int) -> dict[int, str]:
+    """Score index -> criterion id, one per scorer (and score), never one scorer twice.
+
+    The headline is ``team:<task>``. Every other scorer gets ``team:<task>-<scorer>`` (a
+    scorer returning several named scores: ``-<scorer>-<score>``), read under the headline's
+    reducer when it has that view, else its first; with several epoch reducers the reducer
+    is named too (``-<reducer>``). A scorer's other reducer views are not imported: they
+    would count the same samples twice.
+    """
+
+    def label(score: dict[str, Any]) -> str:
+        scorer, name = str(score.get("scorer") or score.get("name")), str(score.get("name") or score.get("scorer"))
+        return _slug(scorer if name == scorer else f"{scorer}-{name}")
+
+    def key(score: dict[str, Any]) -> tuple[str, str]:
+        return (str(score.get("scorer")), str(score.get("name")))
+
+    head_reducer = scores[head].get("reducer")
+    chosen = {key(scores[head]): head}
+    for score in scores:
+        if key(score) not in chosen:
+            views = [i for i, other in enumerate(scores) if key(other) == key(score)]
+            chosen[key(score)] = next((i for i in views if scores[i].get("reducer") == head_reducer), views[0])
+    names = {head: f"team:{_slug(task)}"}
+    for index in sorted(set(chosen.values()) - {head}):
+        score = scores[index]
+        name = f"team:{_slug(task)}-{label(score)}"
+        if reducers > 1 and score.get("reducer"):
+            name += f"-{_slug(str(score['reducer']))}"
+        while name in names.values():
+            name += "-2"
+        names[index] = name
+    return names
+
+
+def read_inspect(path: Path, data: dict[str, Any], scales: dict[str, Scale]) -> tuple[list[Row], list[str]]:
+    """Rows from an inspect_ai evaluation log (JSON, or the header of a .eval log), and notes."""
+    _inspect_status(path, data)
     ev = data.get("eval")
     if not isinstance(ev, dict):
         raise InputError("inspect log has no 'eval' table", path=path)
-    status = data.get("status")
-    if status not in (None, "success"):
-        error = data.get("error")
-        message = error.get("message") if isinstance(error, dict) else None
-        detail = f" ({str(message).strip().splitlines()[0][:160]})" if message and str(message).strip() else ""
-        raise InputError(
-            f"inspect log status is {status!r}{detail}; only a finished evaluation (status "
-            "'success') counts as evidence: retry it with `inspect eval-retry`",
-            path=path,
-        )
     task = str(ev.get("task") or "").strip()
     model = str(ev.get("model") or "").strip()
     if not task or not model:
@@ -387,6 +471,9 @@ def read_inspect(path: Path, data: dict[str, Any]) -> list[Row]:
     scores = results.get("scores")
     if not isinstance(scores, list) or not scores:
         raise InputError("inspect log has no results.scores (was the task scored?)", path=path)
+    for index, score in enumerate(scores):
+        if not isinstance(score, dict) or not isinstance(score.get("metrics"), dict):
+            raise InputError(f"results.scores[{index}] has no metrics table", path=path)
     try:
         date = dt.date.fromisoformat(str(ev.get("created") or "")[:10])
     except ValueError:
@@ -394,50 +481,66 @@ def read_inspect(path: Path, data: dict[str, Any]) -> list[Row]:
     config = _table(ev, "config")
     epochs = config.get("epochs")
     epochs = epochs if isinstance(epochs, int) and not isinstance(epochs, bool) and epochs > 1 else 1
-    done = results.get("completed_samples") or results.get("total_samples")
-    n = int(done) // epochs if isinstance(done, int) and not isinstance(done, bool) and done > 0 else None
-    picked = []
+    reducer_list = config.get("epochs_reducer")
+    reducers = len(reducer_list) if isinstance(reducer_list, list) else 1
+    total = results.get("total_samples")
+    done = results.get("completed_samples") or total
+    items = int(total) // epochs if isinstance(total, int) and not isinstance(total, bool) and total > 0 else None
+    n_done = int(done) // epochs if isinstance(done, int) and not isinstance(done, bool) and done > 0 else None
+    head, head_metric = _headline(scores, results, ev)
+    names = _inspect_names(scores, head, task, reducers)
+    rows = []
+    notes = []
     for index, score in enumerate(scores):
-        metrics = score.get("metrics") if isinstance(score, dict) else None
-        if not isinstance(metrics, dict):
-            raise InputError(f"results.scores[{index}] has no metrics table", path=path)
-        name = next((k for k in ("accuracy", "mean", "pass_at_1") if k in metrics), None)
-        name = name or next((k for k in metrics if k not in INSPECT_SPREAD), None)
-        main = metrics.get(name) if name else None
+        scorer = str(score.get("scorer") or score.get("name") or "score")
+        view = f"{scorer} ({score['reducer']} over {epochs} epochs)" if score.get("reducer") and epochs > 1 else scorer
+        if index not in names:
+            counted = next(names[i] for i in names if scores[i].get("scorer") == score.get("scorer"))
+            notes.append(f"{path.name}: {view} not imported: {scorer} already counts once, as {counted}")
+            continue
+        metrics = score["metrics"]
+        name = _main_metric(metrics, head_metric if index == head else None)
+        main = metrics.get(name) if name is not None else None
         if not isinstance(main, dict) or "value" not in main:
             raise InputError(f"results.scores[{index}].metrics has no value", path=path)
         value = _number(main["value"])
         if value is None:
-            continue  # NaN: nothing was scored (inspect writes NaN when every sample failed to score)
+            notes.append(f"{path.name}: {view} not imported: its {name} is not a number (nothing was scored)")
+            continue
+        where = f"results.scores[{index}].metrics.{name}"
+        scale = inspect_scale(scorer, str(score.get("name") or scorer), str(name), scales)
+        if scale is None:
+            raise InputError(unknown_range(f"{where} ({scorer})", scorer.rsplit("/", 1)[-1]), path=path)
+        points = scale.points(value, where, path)
         spread: dict[str, Any] = next(
             (metrics[k] for k in ("stderr", "bootstrap_stderr") if isinstance(metrics.get(k), dict)), {}
         )
-        picked.append((index, score, name, value, _number(spread.get("value"))))
-    if not picked:
-        raise InputError("inspect log has no numeric score (every metric is NaN)", path=path)
-    rows = []
-    for index, score, name, value, stderr in picked:
-        scorer = str(score.get("name") or score.get("scorer") or "score")
-        factor = _scale(value, path, f"results.scores[{index}].metrics.{name}")
+        stderr = _number(spread.get("value"))
         if stderr is not None and stderr < 0:
             raise InputError(f"results.scores[{index}].metrics.stderr = {stderr:g} is negative", path=path)
-        # the first scorer is the task's primary score (inspect's ``results.scorer``): it is
-        # ``team:<task>`` whatever else was scored, so logs of one task stay comparable
-        criterion = f"team:{_slug(task)}" if index == 0 else f"team:{_slug(task)}-{_slug(scorer)}"
+        scored = score.get("scored_samples")
+        n = scored if isinstance(scored, int) and not isinstance(scored, bool) and scored > 0 else n_done
+        if items and n and n < items:
+            notes.append(
+                f"{path.name}: partial run: {view} scored {n} of {items} samples (the rest failed or were not "
+                f"run); {names[index]} covers only those {n}"
+            )
         reducer = f", {score['reducer']} over {epochs} epochs" if epochs > 1 and score.get("reducer") else ""
         rows.append(
             Row(
                 model,
-                criterion,
-                value * factor,
-                stderr * factor if stderr is not None else None,
+                names[index],
+                points,
+                scale.spread(stderr) if stderr is not None else None,
                 n,
                 f"inspect_ai {scorer} {name}{reducer}",
                 date,
                 path.name,
             )
         )
-    return rows
+    if not rows:
+        raise InputError("inspect log has no numeric score (every metric is NaN)", path=path)
+    return rows, notes
 
 
 # ------------------------------------------------------------------------------------- CSV
@@ -530,29 +633,32 @@ def read_csv(path: Path) -> list[Row]:
     return rows
 
 
-def read_file(path: Path) -> tuple[str, list[Row]]:
+def read_file(path: Path, scales: dict[str, Scale] | None = None) -> tuple[str, list[Row]]:
     """Detect the format of one evidence file and read it."""
-    fmt, rows, _ = read_file_with_notes(path)
+    fmt, rows, _ = read_file_with_notes(path, scales)
     return fmt, rows
 
 
-def read_file_with_notes(path: Path) -> tuple[str, list[Row], list[str]]:
-    """Detect the format of one evidence file and read it; also return notes on skipped tasks."""
+def read_file_with_notes(path: Path, scales: dict[str, Scale] | None = None) -> tuple[str, list[Row], list[str]]:
+    """Detect the format of one evidence file and read it; also return notes (skipped, partial, generated)."""
+    scales = scales or {}
     if path.suffix.lower() == ".csv":
         return "csv", read_csv(path), []
     _check_size(path)
     with path.open("rb") as handle:
         zipped = handle.read(4) == b"PK\x03\x04"
     if zipped or path.suffix.lower() == ".eval":
-        data = _load_eval_zip(path)
-        if not isinstance(data, dict) or "eval" not in data:
+        data = read_eval_header(path, MAX_EVIDENCE_BYTES)
+        if "eval" not in data:
             raise InputError("header.json in the .eval log has no 'eval' table", path=path)
-        return "inspect", read_inspect(path, data), []
+        rows, notes = read_inspect(path, data, scales)
+        return "inspect", rows, notes
     data = _load_json(path)
     if isinstance(data, dict) and "eval" in data:
-        return "inspect", read_inspect(path, data), []
+        rows, notes = read_inspect(path, data, scales)
+        return "inspect", rows, notes
     if isinstance(data, dict) and isinstance(data.get("results"), dict):
-        rows, notes = read_lm_eval(path, data)
+        rows, notes = read_lm_eval(path, data, scales)
         return "lm-eval", rows, notes
     raise InputError(
         "not an lm-evaluation-harness results file or an inspect_ai log (expected a 'results' "
@@ -566,9 +672,9 @@ def load_aliases(path: Path | None) -> dict[str, str]:
     if path is None:
         return {}
     data = read_toml(path)
-    unknown = set(data) - {"aliases"}
+    unknown = set(data) - {"aliases", "scales"}
     if unknown:
-        raise InputError(f"unknown key {sorted(unknown)[0]!r}; the table is [aliases]", path=path)
+        raise InputError(f"unknown key {sorted(unknown)[0]!r}; the tables are [aliases] and [scales]", path=path)
     table = data.get("aliases", {})
     if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
         raise InputError("[aliases] must map imported names to catalogue ids (strings)", path=path)
@@ -605,6 +711,7 @@ def match_model(name: str, catalog: Catalog, aliases: dict[str, str]) -> str | N
 def load_evidence(paths: list[Path], catalog: Catalog, aliases: Path | None = None) -> EvidenceBundle:
     """Read, match and combine evidence files into engine rows and criteria."""
     table = load_aliases(aliases)
+    scales = load_scales(read_toml(aliases), aliases) if aliases is not None else {}
     for name, target in table.items():
         if target not in catalog.by_id:
             raise InputError(f"alias {name!r} points to unknown catalogue id {target!r}", path=aliases)
@@ -615,11 +722,11 @@ def load_evidence(paths: list[Path], catalog: Catalog, aliases: Path | None = No
     notes: list[str] = []
     latency: dict[str, float] = {}
     for path in paths:
-        fmt, rows, skipped = read_file_with_notes(path)
+        fmt, rows, skipped = read_file_with_notes(path, scales)
         notes += skipped
         values = []
         for row in rows:
-            model_id = match_model(row.model, catalog, table)
+            model_id = None if row.generated else match_model(row.model, catalog, table)
             values.append(
                 {
                     "model": row.model,
@@ -632,6 +739,8 @@ def load_evidence(paths: list[Path], catalog: Catalog, aliases: Path | None = No
                     "date": row.date.isoformat(),
                 }
             )
+            if model_id is None and row.generated:
+                continue  # the note on the generated name says what to do
             if model_id is None:
                 unmatched.setdefault(row.model, [])
                 if path.name not in unmatched[row.model]:
