@@ -20,6 +20,7 @@ catalogue id), so the whole loop runs offline. Its results are labelled MOCK eve
 from __future__ import annotations
 
 import hashlib
+import os
 import json
 import threading
 from collections.abc import Callable
@@ -150,7 +151,7 @@ def _run_one(plan: RunPlan, planned: PlannedModel, display: str | None) -> Model
         task_args["grader"] = f"{MOCK_PROVIDER}/grader"  # so the task does not load the real grader's provider
     try:
         logs = inspect_eval(
-            str(plan.task.task_file),
+            os.path.relpath(plan.task.task_file),  # inspect_ai resolves task files relative to the current folder
             model=_model(plan, planned),
             model_roles=roles or None,
             task_args=task_args,
