@@ -47,9 +47,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def _print_plan(plan: Any) -> None:
     task = plan.task
-    print(
-        f"domain test {task.name}: {plan.examples} examples, scorer {task.scorer.describe()}, task {task.task_file}"
-    )
+    print(f"domain test {task.name}: {plan.examples} examples, scorer {task.scorer.describe()}, task {task.task_file}")
     if plan.mock:
         print(
             "MOCK RUN: every model is called through inspect_ai's mockllm provider; no model is called, nothing "
@@ -121,7 +119,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     outcome = run_domain_tests(plan, display=args.display)
     for run in outcome.runs:
-        if run.error:
+        if run.error or run.log is None:
             _warn(f"{run.model_id} ({run.inspect_model}) failed: {run.error}")
         else:
             print(f"ran {run.model_id} ({run.inspect_model}): {display_path(run.log)}")
@@ -177,7 +175,9 @@ def add_parser(sub: Any, catalog_opts: Any, positive: Any, seed: Any, parser_cla
     p = dsub.add_parser("init", help="write an inspect_ai task folder from the team's examples (CSV or JSONL)")
     p.add_argument("dir", metavar="DIR")
     p.add_argument("--examples", metavar="FILE", help="CSV or JSONL with input, target and optional id, metadata")
-    p.add_argument("--example", action="store_true", help="write a 10-example sample file to DIR/examples.csv and use it")
+    p.add_argument(
+        "--example", action="store_true", help="write a 10-example sample file to DIR/examples.csv and use it"
+    )
     p.add_argument("--scorer", choices=SCORERS, default="includes", help="how answers are scored (default includes)")
     p.add_argument("--regex", metavar="REGEX", help="for --scorer pattern")
     p.add_argument("--grader", metavar="PROVIDER/MODEL", help="the grader model, for --scorer model-graded")
@@ -191,7 +191,9 @@ def add_parser(sub: Any, catalog_opts: Any, positive: Any, seed: Any, parser_cla
     p.add_argument("--limit", type=positive, metavar="N", help="run only the first N examples")
     p.add_argument("--max-cost", type=_cost, metavar="USD", help="refuse when the estimated cost is higher")
     p.add_argument("--yes", action="store_true", help="run without asking")
-    p.add_argument("--mock", action="store_true", help="call inspect_ai's mock provider instead of the models (offline)")
+    p.add_argument(
+        "--mock", action="store_true", help="call inspect_ai's mock provider instead of the models (offline)"
+    )
     p.add_argument("--display", choices=["rich", "plain", "none"], help="inspect_ai's progress display")
     p.add_argument("--top", type=positive, default=5, metavar="N", help="models shown in what changed (default 5)")
     p.add_argument("--seed", type=seed, default=0)

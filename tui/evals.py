@@ -20,8 +20,8 @@ catalogue id), so the whole loop runs offline. Its results are labelled MOCK eve
 from __future__ import annotations
 
 import hashlib
-import os
 import json
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -93,7 +93,9 @@ def _mock_answers(plan: RunPlan, model_id: str) -> Callable[..., Any]:
         target = targets.get(text)
         right = target is not None and _share(f"{model_id}:{text}") < accuracy
         content = (target[0] if isinstance(target, list) else target) if right else MOCK_WRONG
-        return _with_usage(ModelOutput.from_content(model=f"{MOCK_PROVIDER}/{model_id}", content=str(content)), messages)
+        return _with_usage(
+            ModelOutput.from_content(model=f"{MOCK_PROVIDER}/{model_id}", content=str(content)), messages
+        )
 
     return answer
 
@@ -103,7 +105,9 @@ def _mock_grader(messages: list[Any], tools: Any, tool_choice: Any, config: Any)
     from inspect_ai.model import ModelOutput
 
     text = messages[-1].text if messages else ""
-    output = ModelOutput.from_content(model=f"{MOCK_PROVIDER}/grader", content="GRADE: I" if MOCK_WRONG in text else "GRADE: C")
+    output = ModelOutput.from_content(
+        model=f"{MOCK_PROVIDER}/grader", content="GRADE: I" if MOCK_WRONG in text else "GRADE: C"
+    )
     return _with_usage(output, messages)
 
 
@@ -159,9 +163,11 @@ def _run_one(plan: RunPlan, planned: PlannedModel, display: str | None) -> Model
             log_dir=str(plan.task.logs),
             log_format="json",
             display=display,  # type: ignore[arg-type]
-            metadata={"shortlist": {"catalog_id": planned.model_id, "inspect_model": planned.inspect_model, "mock": plan.mock}},
+            metadata={
+                "shortlist": {"catalog_id": planned.model_id, "inspect_model": planned.inspect_model, "mock": plan.mock}
+            },
         )
-    except Exception as exc:  # one model's failure (a server down, a bad key) must not stop the others
+    except Exception as exc:  # noqa: BLE001 - one model failing (a server down, a bad key) must not stop the others
         run.error = _one_line(exc)
         return run
     log = logs[0] if logs else None

@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from factory import SRC, entry, write_catalog
 
 RUBRIC = 'id = "team-test"\nversion = "1.0.0"\n[domain]\nweights = { mmlu = 1 }\n'
@@ -30,7 +29,12 @@ def third_party(price_in: float, price_out: float) -> dict:
 def domain_catalogue(folder: Path) -> Path:
     """alpha (openai, $1/$2), beta (anthropic $3/$15 first-party + a cheaper third party, and a
     vllm route), gamma (self-hosted ollama only, no price), delta (no inspect name)."""
-    beta = entry("beta", scores={"mmlu": 78}, price=(3.0, 15.0), inspect=[route("anthropic/beta"), route("vllm/org/beta", "self-hosted")])
+    beta = entry(
+        "beta",
+        scores={"mmlu": 78},
+        price=(3.0, 15.0),
+        inspect=[route("anthropic/beta"), route("vllm/org/beta", "self-hosted")],
+    )
     beta["prices"].append(third_party(0.5, 1.0))
     write_catalog(
         folder,
@@ -44,7 +48,9 @@ def domain_catalogue(folder: Path) -> Path:
     return folder
 
 
-def small_task(folder: Path, *, examples: int = 3, output_tokens: int = 100, scorer: str = "includes", **extra: str) -> Path:
+def small_task(
+    folder: Path, *, examples: int = 3, output_tokens: int = 100, scorer: str = "includes", **extra: str
+) -> Path:
     """A task folder with known sizes: a 40-character system prompt and 80-character inputs (30 tokens each)."""
     from tui.core.domaintest import Example, Scorer, write_task_folder
 

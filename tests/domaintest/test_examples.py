@@ -24,7 +24,9 @@ def test_csv_with_every_column(tmp_path):
 
 def test_jsonl_with_a_list_target_and_a_numeric_id(tmp_path):
     path = tmp_path / "ex.jsonl"
-    path.write_text('{"input": "Capital of France?", "target": ["Paris", "paris"], "id": 7}\n\n{"input": "a", "target": "b"}\n')
+    path.write_text(
+        '{"input": "Capital of France?", "target": ["Paris", "paris"], "id": 7}\n\n{"input": "a", "target": "b"}\n'
+    )
     examples = read_examples(path)
     assert examples[0].target == ["Paris", "paris"] and examples[0].id == 7
     assert examples[1].sample() == {"input": "a", "target": "b"}
@@ -61,7 +63,11 @@ def test_a_malformed_examples_file_is_one_line_with_file_and_line(tmp_path, name
 
 @pytest.mark.parametrize(
     ("name", "content", "message"),
-    [("ex.txt", b"input,target\n", "must be a .csv or .jsonl"), ("ex.csv", b"", "no header"), ("ex.jsonl", b"\xff\xfe", "not UTF-8")],
+    [
+        ("ex.txt", b"input,target\n", "must be a .csv or .jsonl"),
+        ("ex.csv", b"", "no header"),
+        ("ex.jsonl", b"\xff\xfe", "not UTF-8"),
+    ],
 )
 def test_a_file_that_is_not_examples(tmp_path, name, content, message):
     path = tmp_path / name
@@ -75,7 +81,11 @@ def test_init_writes_a_readable_task_folder(tmp_path):
     assert result.returncode == 0, result.stderr
     folder = tmp_path / "support-tickets"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "examples.csv", "samples.jsonl", "shortlist.toml", "system_prompt.txt", "task.py"
+        "examples.csv",
+        "samples.jsonl",
+        "shortlist.toml",
+        "system_prompt.txt",
+        "task.py",
     ]
     assert "wrote support-tickets/examples.csv: 10 invented support tickets" in result.stdout
     lines = (folder / "samples.jsonl").read_text().splitlines()
@@ -139,7 +149,7 @@ def test_scorer_options_are_checked(tmp_path, args, message):
 def test_a_task_folder_missing_a_file_is_named(tmp_path):
     write_task_folder(tmp_path / "t", read_examples(_sample(tmp_path)), Scorer())
     (tmp_path / "t" / "samples.jsonl").unlink()
-    with pytest.raises(InputError, match="the task folder has no samples.jsonl"):
+    with pytest.raises(InputError, match=r"the task folder has no samples\.jsonl"):
         read_task_folder(tmp_path / "t")
 
 

@@ -71,7 +71,9 @@ def test_logs_are_json_under_dir_logs_with_the_catalogue_id(loop):
         log = json.loads((base / "support-tickets" / item["log"]).read_text())
         assert log["status"] == "success" and log["eval"]["model"] == f"mockllm/{item['inspect_model']}"
         assert log["eval"]["metadata"]["shortlist"] == {
-            "catalog_id": item["model_id"], "inspect_model": item["inspect_model"], "mock": True
+            "catalog_id": item["model_id"],
+            "inspect_model": item["inspect_model"],
+            "mock": True,
         }
         correct = sum(s["scores"]["includes"]["value"] == "C" for s in log["samples"])
         assert log["results"]["scores"][0]["metrics"]["accuracy"]["value"] == pytest.approx(correct / 10)
@@ -89,7 +91,9 @@ def test_the_record_carries_the_task_the_logs_and_their_hashes(loop):
         assert hashlib.sha256((base / log["path"]).read_bytes()).hexdigest() == log["sha256"]
     values = [v for f in record["evidence"] for v in f["values"]]
     assert {v["model_id"] for v in values} == {"alpha", "beta", "gamma"}
-    assert all(v["criterion"] == "team:support_tickets" and "MOCK run, not real evidence" in v["setting"] for v in values)
+    assert all(
+        v["criterion"] == "team:support_tickets" and "MOCK run, not real evidence" in v["setting"] for v in values
+    )
     text = next((base / "decisions").glob("0001-*.md")).read_text()
     assert "**MOCK run** (inspect_ai's mockllm provider): the results are not real evidence." in text
 
@@ -97,7 +101,19 @@ def test_the_record_carries_the_task_the_logs_and_their_hashes(loop):
 def test_the_new_ranking_is_the_one_shortlist_run_gives_with_the_logs(loop, catalogue):
     base, env, run = loop
     logs = sorted(str(p.relative_to(base)) for p in (base / "support-tickets" / "logs").glob("2*.json"))
-    ranked = run_cli("run", "--rubric", "r.toml", "--catalog", str(catalogue), "--format", "json", "--evidence", *logs, cwd=base, env=env)
+    ranked = run_cli(
+        "run",
+        "--rubric",
+        "r.toml",
+        "--catalog",
+        str(catalogue),
+        "--format",
+        "json",
+        "--evidence",
+        *logs,
+        cwd=base,
+        env=env,
+    )
     data = json.loads(ranked.stdout)
     after = next(line for line in run.stdout.splitlines() if line.startswith("after:"))
     assert after == "after:  " + ", ".join(f"{i['rank_label']} {i['id']}" for i in data["shortlist"][:5])
@@ -213,11 +229,18 @@ def test_a_failing_model_is_reported_and_the_others_go_on(tmp_path, catalogue, m
     task = read_task_folder(small_task(tmp_path / "t"))
     plan = plan_run(task, load_catalog(catalogue), ["alpha", "gamma"], {}, mock=True)
     seen = []
-    outcome = evals.run_domain_tests(plan, display="none", on_progress=lambda run, i, n: seen.append((run.model_id, i, n)))
+    outcome = evals.run_domain_tests(
+        plan, display="none", on_progress=lambda run, i, n: seen.append((run.model_id, i, n))
+    )
     assert [(r.model_id, r.error) for r in outcome.failures] == [("alpha", "connection refused at localhost:11434")]
     assert len(outcome.logs) == 1 and seen == [("alpha", 1, 2), ("gamma", 2, 2)]
     manifest = json.loads(outcome.manifest.read_text())
-    assert manifest["runs"][0] == {"model_id": "alpha", "inspect_model": "openai/alpha", "log": None, "error": "connection refused at localhost:11434"}
+    assert manifest["runs"][0] == {
+        "model_id": "alpha",
+        "inspect_model": "openai/alpha",
+        "log": None,
+        "error": "connection refused at localhost:11434",
+    }
 
 
 def test_a_cancelled_run_stops_before_the_next_model(tmp_path, catalogue):

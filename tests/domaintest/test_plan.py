@@ -27,7 +27,11 @@ def test_cost_per_model_matches_a_hand_computation(task, catalogue):
     # beta: the first-party $3/$15 price, not the cheaper third-party one
     assert models["beta"].cost == pytest.approx(3 * (30 * 3.0 + 100 * 15.0) / 1e6)
     assert models["beta"].price.provider == "Test Org" and models["beta"].inspect_model == "anthropic/beta"
-    assert (models["gamma"].route, models["gamma"].cost, models["gamma"].cost_text()) == ("self-hosted", None, "self-hosted")
+    assert (models["gamma"].route, models["gamma"].cost, models["gamma"].cost_text()) == (
+        "self-hosted",
+        None,
+        "self-hosted",
+    )
     assert models["delta"].skipped.startswith("no inspect_ai model name in the catalogue")
     assert plan.known_total == pytest.approx((3 * 230 + 3 * 1590) / 1e6)
     assert plan.total_text() == "$0.0055 + 1 self-hosted (your hardware)"
@@ -53,7 +57,11 @@ def test_missing_keys_skip_models_and_are_named_once(task, catalogue):
     models = {m.model_id: m for m in plan.models}
     assert models["alpha"].skipped == "needs OPENAI_API_KEY (not set)"
     # beta's API route lacks its key; its self-hosted route is the next one that can be called
-    assert (models["beta"].inspect_model, models["beta"].route, models["beta"].cost) == ("vllm/org/beta", "self-hosted", None)
+    assert (models["beta"].inspect_model, models["beta"].route, models["beta"].cost) == (
+        "vllm/org/beta",
+        "self-hosted",
+        None,
+    )
     assert models["gamma"].runs
     assert plan.missing_keys == {"OPENAI_API_KEY": ["alpha"], "ANTHROPIC_API_KEY": ["beta"]}
 

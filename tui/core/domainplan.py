@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from tui.core.domaintest import TaskFolder
     from tui.core.engine import Evaluation
     from tui.core.rubric import Rubric
-    from tui.core.workflow import Session
     from tui.core.schema import CatalogEntry, InspectModel, Price
+    from tui.core.workflow import Session
 
 PROVIDER_KEYS: dict[str, tuple[str, ...]] = {
     "openai": ("OPENAI_API_KEY",),
@@ -218,7 +218,9 @@ def check_ids(ids: list[str], catalog: Catalog) -> list[str]:
         if not model_id:
             continue
         if model_id not in catalog.by_id:
-            raise InputError(f"--models: no model with id {model_id!r} in the catalogue{close_matches(model_id, catalog)}")
+            raise InputError(
+                f"--models: no model with id {model_id!r} in the catalogue{close_matches(model_id, catalog)}"
+            )
         if model_id not in out:
             out.append(model_id)
     if not out:
@@ -228,7 +230,7 @@ def check_ids(ids: list[str], catalog: Catalog) -> list[str]:
 
 def _route(entry: CatalogEntry, env: Mapping[str, str], mock: bool) -> tuple[InspectModel | None, list[str]]:
     """The first callable route, and the keys missing for the routes before it."""
-    missing = []
+    missing: list[str] = []
     for item in entry.inspect:
         if item.route == "self-hosted":
             return item, missing
@@ -260,7 +262,9 @@ def _plan_model(
     return planned, missing
 
 
-def _plan_grader(grader: str, catalog: Catalog, env: Mapping[str, str], mock: bool, tokens: tuple[int, int]) -> PlannedModel:
+def _plan_grader(
+    grader: str, catalog: Catalog, env: Mapping[str, str], mock: bool, tokens: tuple[int, int]
+) -> PlannedModel:
     """The grader, priced through the catalogue entry whose inspect names include it (cost for all graded models)."""
     entry = next((e for e in catalog.entries if any(i.model == grader for i in e.inspect)), None)
     route = "self-hosted" if provider_of(grader) in {"vllm", "ollama", "hf", "sglang", "llama-cpp-python"} else "api"
@@ -297,7 +301,10 @@ def plan_run(
     if task.scorer.kind == "model-graded" and task.scorer.grader:
         graded = len(plan.running)
         targets = sum(task.target_tokens(limit))
-        per_model = (tokens[0] + tokens[1] + targets + GRADER_INPUT_OVERHEAD * examples, GRADER_OUTPUT_TOKENS * examples)
+        per_model = (
+            tokens[0] + tokens[1] + targets + GRADER_INPUT_OVERHEAD * examples,
+            GRADER_OUTPUT_TOKENS * examples,
+        )
         plan.grader = _plan_grader(
             task.scorer.grader, catalog, env, mock, (per_model[0] * graded, per_model[1] * graded)
         )

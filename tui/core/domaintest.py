@@ -39,8 +39,7 @@ CHARS_PER_TOKEN = 4
 """The usual rule of thumb for English text; token counts in the estimate are characters / 4."""
 TASK_FILES = ("task.py", "samples.jsonl", "system_prompt.txt", "shortlist.toml")
 DEFAULT_SYSTEM_PROMPT = (
-    "You are a support assistant for a software company. Answer with the requested value only, "
-    "without explanation.\n"
+    "You are a support assistant for a software company. Answer with the requested value only, without explanation.\n"
 )
 
 
@@ -155,9 +154,7 @@ def _csv_records(text: str, path: Path) -> list[tuple[int, dict[str, Any]]]:
             raise InputError("the CSV has no header; it needs the columns input and target", path=path, line=1)
         for key in REQUIRED:
             if key not in header:
-                raise InputError(
-                    f"the CSV header has no {key!r} column (got {','.join(header)})", path=path, line=1
-                )
+                raise InputError(f"the CSV header has no {key!r} column (got {','.join(header)})", path=path, line=1)
         out = []
         for cells in reader:
             line = reader.line_num
@@ -371,7 +368,9 @@ def read_task_folder(folder: Path) -> TaskFolder:
         raise InputError("task folder not found; make one with `shortlist domain-test init`", path=folder)
     for filename in TASK_FILES:
         if not (folder / filename).is_file():
-            raise InputError(f"the task folder has no {filename}; make one with `shortlist domain-test init`", path=folder)
+            raise InputError(
+                f"the task folder has no {filename}; make one with `shortlist domain-test init`", path=folder
+            )
     settings_path = folder / "shortlist.toml"
     settings = read_toml(settings_path)
     name = settings.get("task")
