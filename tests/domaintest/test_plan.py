@@ -97,3 +97,20 @@ def test_unknown_model_ids_name_close_matches(catalogue):
     with pytest.raises(InputError, match=r"no model with id 'alpah' in the catalogue; did you mean 'alpha'\?"):
         check_ids(["alpah"], load_catalog(catalogue))
     assert check_ids(["beta", " alpha", "beta"], load_catalog(catalogue)) == ["beta", "alpha"]
+
+
+def test_either_google_key_will_do():
+    from tui.core.domainplan import missing_key
+
+    assert missing_key("google/gemini-x", {}) == "GOOGLE_API_KEY"
+    assert missing_key("google/gemini-x", {"GEMINI_API_KEY": "k"}) is None
+    assert missing_key("vllm/org/model", {}) is None
+
+
+def test_a_mock_run_keeps_the_estimate_and_the_max_cost_check(task, catalogue):
+    plan = plan_run(task, load_catalog(catalogue), ["alpha", "beta"], {}, mock=True)
+    assert [m.inspect_model for m in plan.models] == ["openai/alpha", "anthropic/beta"]
+    assert plan.known_total == pytest.approx((3 * 230 + 3 * 1590) / 1e6)
+    assert plan.question().startswith("Run 2 models with the mock provider")
+    with pytest.raises(InputError, match=r"--max-cost 0\.001"):
+        plan.check_max_cost(0.001)
