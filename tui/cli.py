@@ -534,6 +534,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_seed, default=0)
     p.set_defaults(func=cmd_record_replay)
 
+    from tui.cli_domaintest import add_parser as add_domain_test
+
+    add_domain_test(sub, catalog_opts, _positive, _seed, _Parser)
+
     wizard = sub.add_parser("wizard", help="open the wizard (the default with no command)")
     wizard.add_argument("--rubric", metavar="PRESET_OR_FILE", help="start a new decision from this preset")
     catalog_opts(wizard)

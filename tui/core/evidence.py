@@ -87,6 +87,8 @@ LATENCY = "latency:ttft_s"
 LATENCY_NAMES = {"ttft_s", "latency:ttft_s", "team:ttft_s"}
 """CSV criterion names read as latency measurements."""
 MAX_EVIDENCE_BYTES = 64 * MAX_FILE_BYTES
+MOCK_LABEL = "MOCK run, not real evidence"
+"""How a result from inspect_ai's mock provider is labelled wherever it appears."""
 
 
 @dataclass(frozen=True)
@@ -467,6 +469,7 @@ def read_inspect(path: Path, data: dict[str, Any], scales: dict[str, Scale]) -> 
     if not task or not model:
         raise InputError("inspect log has no eval.task or eval.model", path=path)
     task = task.rsplit("/", 1)[-1]  # "inspect_evals/gsm8k" -> "gsm8k"
+    model, label = _shortlist_run(ev, model)
     results = _table(data, "results")
     scores = results.get("scores")
     if not isinstance(scores, list) or not scores:
@@ -533,7 +536,7 @@ def read_inspect(path: Path, data: dict[str, Any], scales: dict[str, Scale]) -> 
                 points,
                 scale.spread(stderr) if stderr is not None else None,
                 n,
-                f"inspect_ai {scorer} {name}{reducer}",
+                f"inspect_ai {scorer} {name}{reducer}{label}",
                 date,
                 path.name,
             )
@@ -541,6 +544,19 @@ def read_inspect(path: Path, data: dict[str, Any], scales: dict[str, Scale]) -> 
     if not rows:
         raise InputError("inspect log has no numeric score (every metric is NaN)", path=path)
     return rows, notes
+
+
+def _shortlist_run(ev: dict[str, Any], model: str) -> tuple[str, str]:
+    """The model to match and a setting label, from a log `shortlist domain-test run` wrote.
+
+    Such a log names its catalogue id in ``eval.metadata.shortlist.catalog_id``, so no name
+    has to be guessed; a mock run (inspect_ai's mockllm provider) is labelled as such.
+    """
+    meta = _table(_table(ev, "metadata"), "shortlist")
+    catalog_id = meta.get("catalog_id")
+    if not isinstance(catalog_id, str) or not catalog_id.strip():
+        return model, ""
+    return catalog_id.strip(), f", {MOCK_LABEL}" if meta.get("mock") is True else ""
 
 
 # ------------------------------------------------------------------------------------- CSV

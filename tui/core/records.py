@@ -137,8 +137,9 @@ def build_record_data(
     decision_makers: list[str],
     evidence: list[dict[str, Any]] | None = None,
     today: dt.date,
+    domain_test: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The machine-readable part of a record."""
+    """The machine-readable part of a record (``domain_test``: the team's task and logs, with hashes)."""
     ids = [item.id for item in evaluation.shortlist]
     if chosen not in ids:
         raise InputError(f"--choose {chosen!r} is not on the shortlist ({', '.join(ids) or 'empty'})")
@@ -200,7 +201,48 @@ def build_record_data(
             "snapshot": _snapshot(evaluation, catalog),
         },
         "evidence": evidence or [],
+        **({"domain_test": domain_test} if domain_test else {}),
     }
+
+
+def _domain_test_lines(section: dict[str, Any] | None) -> list[str]:
+    """The Context paragraph on the team's domain test, when the record carries one."""
+    if not section:
+        return []
+    mock = (
+        " **MOCK run** (inspect_ai's mockllm provider): the results are not real evidence."
+        if section.get("mock")
+        else ""
+    )
+    return [
+        f"Team domain test `{_one_line(str(section.get('task')))}` (`{_one_line(str(section.get('file')))}`, "
+        f"sha256 {str(section.get('sha256'))[:12]}…): {len(section.get('logs', []))} inspect_ai logs imported as "
+        f"`team:{_one_line(str(section.get('task')))}`.{mock}",
+        "",
+    ]
+
+
+def domain_test_changes(section: dict[str, Any] | None) -> list[str]:
+    """The task and log files of a record's domain test that changed or went missing since it was made.
+
+    Paths are as the record stores them (relative ones from the current folder).
+    """
+    if not section:
+        return []
+    files = [section.get("file"), section.get("samples")] + [log.get("path") for log in section.get("logs", [])]
+    hashes = [section.get("sha256"), section.get("samples_sha256")] + [
+        log.get("sha256") for log in section.get("logs", [])
+    ]
+    out = []
+    for path, digest in zip(files, hashes, strict=True):
+        if not path or not digest:
+            continue
+        target = Path(path)
+        if not target.is_file():
+            out.append(f"domain test: {path} missing now")
+        elif hashlib.sha256(target.read_bytes()).hexdigest() != digest:
+            out.append(f"domain test: {path} changed since the record (sha256 differs)")
+    return out
 
 
 def render_record(data: dict[str, Any], evaluation: Evaluation) -> str:
@@ -233,6 +275,7 @@ def render_record(data: dict[str, Any], evaluation: Evaluation) -> str:
         "",
         f"Funnel: {funnel}.",
         "",
+        *_domain_test_lines(data.get("domain_test")),
         "## Decision Drivers",
         "",
     ]
@@ -544,6 +587,7 @@ def replay(
     else:
         reasons = next((e.reasons for e in evaluation.excluded if e.id == chosen), ())
         report.chosen_status = "no longer qualifies: " + "; ".join(reasons)
+    report.evidence_changes += domain_test_changes(record.get("domain_test"))
     if evidence is not None:
         old_hashes = {e["path"]: e["sha256"] for e in record.get("evidence", [])}
         new_hashes = {e["path"]: e["sha256"] for e in evidence}

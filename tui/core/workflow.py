@@ -233,8 +233,9 @@ class Session:
         decision_makers: list[str],
         folder: Path,
         today: dt.date | None = None,
+        domain_test: dict[str, Any] | None = None,
     ) -> Path:
-        """Write a decision record for ``chosen``; returns its path."""
+        """Write a decision record for ``chosen``; returns its path (``domain_test``: the team's task and logs)."""
         from tui.core.records import build_record_data, render_record, save_record
 
         data = build_record_data(
@@ -246,6 +247,7 @@ class Session:
             decision_makers=decision_makers,
             evidence=self.evidence.meta() if self.evidence else None,
             today=today or clock_today(),
+            domain_test=domain_test,
         )
         return save_record(folder, render_record(data, evaluation), title)
 
