@@ -11,6 +11,7 @@ from tui.core.domaintest import read_task_folder
 from tui.core.errors import InputError
 
 KEYS = {"OPENAI_API_KEY": "k", "ANTHROPIC_API_KEY": "k"}
+SERVER = {"VLLM_BASE_URL": "http://gpu-box:8000/v1"}
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def test_a_third_party_price_is_used_only_when_no_first_party_one_exists(task, c
 
 
 def test_missing_keys_skip_models_and_are_named_once(task, catalogue):
-    plan = plan_run(task, load_catalog(catalogue), ["alpha", "beta", "gamma"], {})
+    plan = plan_run(task, load_catalog(catalogue), ["alpha", "beta", "gamma"], SERVER)
     models = {m.model_id: m for m in plan.models}
     assert models["alpha"].skipped == "needs OPENAI_API_KEY (not set)"
     # beta's API route lacks its key; its self-hosted route is the next one that can be called
@@ -64,6 +65,13 @@ def test_missing_keys_skip_models_and_are_named_once(task, catalogue):
     )
     assert models["gamma"].runs
     assert plan.missing_keys == {"OPENAI_API_KEY": ["alpha"], "ANTHROPIC_API_KEY": ["beta"]}
+
+
+def test_a_vllm_route_needs_the_teams_server(task, catalogue):
+    """Without VLLM_BASE_URL inspect_ai would start a server itself and download the weights."""
+    plan = plan_run(task, load_catalog(catalogue), ["beta"], {})
+    assert plan.models[0].skipped == "needs ANTHROPIC_API_KEY or VLLM_BASE_URL (not set)"
+    assert plan.missing_keys == {"ANTHROPIC_API_KEY": ["beta"], "VLLM_BASE_URL": ["beta"]}
 
 
 def test_max_cost_refuses_above_the_known_total(task, catalogue):
@@ -104,7 +112,9 @@ def test_either_google_key_will_do():
 
     assert missing_key("google/gemini-x", {}) == "GOOGLE_API_KEY"
     assert missing_key("google/gemini-x", {"GEMINI_API_KEY": "k"}) is None
-    assert missing_key("vllm/org/model", {}) is None
+    assert missing_key("vllm/org/model", {}) == "VLLM_BASE_URL"
+    assert missing_key("vllm/org/model", {"VLLM_BASE_URL": "http://gpu-box:8000/v1"}) is None
+    assert missing_key("ollama/model", {}) is None
 
 
 def test_a_mock_run_keeps_the_estimate_and_the_max_cost_check(task, catalogue):

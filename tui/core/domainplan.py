@@ -1,8 +1,10 @@
 """Plan a domain-test run: which models, by which inspect_ai name, at what estimated cost.
 
 Each catalogue model is called by the first of its ``inspect`` routes that can be called:
-an ``api`` route whose API key is in the environment, or a ``self-hosted`` route (no key;
-the server may still be down, which the run reports per model). A model with no inspect
+an ``api`` route whose API key is in the environment, or a ``self-hosted`` route whose
+server is named (``VLLM_BASE_URL`` for vllm, ``SGLANG_BASE_URL`` for sglang; ollama's
+default local server needs nothing). A named server may still be down, which the run
+reports per model. A model with no inspect
 name, or whose every route lacks its key, is skipped with the reason; each missing key is
 named once.
 
@@ -55,6 +57,11 @@ PROVIDER_KEYS: dict[str, tuple[str, ...]] = {
 """inspect_ai provider -> the environment variables its provider reads for the key (any one will do).
 Taken from inspect_ai 0.3.285's model/_providers sources."""
 
+SERVER_VARS: dict[str, str] = {"vllm": "VLLM_BASE_URL", "sglang": "SGLANG_BASE_URL"}
+"""Self-hosted providers -> the variable naming the team's running server. Without it inspect_ai
+would try to start a server itself (downloading the weights), so such a route counts as not
+callable. ollama's default server (localhost:11434) needs no variable."""
+
 GRADER_INPUT_OVERHEAD = 200
 """Tokens of model_graded_qa's grading template around the question, answer and criterion."""
 GRADER_OUTPUT_TOKENS = 150
@@ -68,7 +75,10 @@ def provider_of(model: str) -> str:
 
 
 def missing_key(model: str, env: Mapping[str, str]) -> str | None:
-    """The key variable an API model needs and the environment lacks, or None."""
+    """The key (or, self-hosted, the server) variable a model needs and the environment lacks, or None."""
+    server = SERVER_VARS.get(provider_of(model))
+    if server is not None:
+        return None if env.get(server) else server
     names = PROVIDER_KEYS.get(provider_of(model))
     if not names or any(env.get(n) for n in names):
         return None
@@ -232,8 +242,6 @@ def _route(entry: CatalogEntry, env: Mapping[str, str], mock: bool) -> tuple[Ins
     """The first callable route, and the keys missing for the routes before it."""
     missing: list[str] = []
     for item in entry.inspect:
-        if item.route == "self-hosted":
-            return item, missing
         key = missing_key(item.model, env)
         if key is None:
             return item, missing
