@@ -851,3 +851,27 @@ def test_bundled_schema_file_is_current(tmp_path):
     assert (BUNDLED / "rubric.schema.json").read_text() == result.stdout, (
         "rubrics/rubric.schema.json is stale: regenerate it with `shortlist rubric schema > rubrics/rubric.schema.json`"
     )
+
+
+def test_every_profile_a_bundled_preset_names_is_offered_by_the_wizard():
+    from tui.core.wizard import PROFILES
+
+    named = set()
+    for path in sorted((Path(__file__).resolve().parents[1] / "rubrics").glob("*.toml")):
+        profiles = tomllib.loads(path.read_text())["domain"].get("profiles", [])
+        assert profiles, path.name
+        named |= set(profiles)
+        assert set(profiles) <= set(PROFILES), (path.name, set(profiles) - set(PROFILES))
+    assert len(named) >= 5
+
+
+def test_profiles_weigh_only_current_benchmarks_the_catalogue_carries():
+    from tui.core.resources import catalog_root
+    from tui.core.wizard import PROFILES
+
+    registry = tomllib.loads((catalog_root() / "benchmarks.toml").read_text())["benchmarks"]
+    saturated = {b["id"] for b in registry if b.get("saturated")}
+    known = {b["id"] for b in registry}
+    for name, weights in PROFILES.items():
+        assert set(weights) <= known, name
+        assert not set(weights) & saturated, (name, set(weights) & saturated)

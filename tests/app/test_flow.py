@@ -391,3 +391,33 @@ async def test_in_a_narrow_terminal_the_reasons_go_under_the_ranked_table(make_a
         assert not app.has_class("-narrow")
         table, reasons = app.screen.query_one("#table").region, app.screen.query_one("#reasons-box").region
         assert reasons.x >= table.right and reasons.y == table.y
+
+
+async def test_ticking_and_unticking_a_profile_keeps_the_users_edits(make_app):
+    from textual.widgets import Checkbox
+
+    from tui.core.wizard import PROFILES
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "pagedown", "pagedown")
+        await settle(pilot)
+        await type_into(pilot, "#w-mmlu", "7")  # the user's own edit
+        await settle(pilot)
+        before = dict(app.state.rubric.domain.weights)
+        assert before["mmlu"] == 7
+        box = app.screen.query_one("#pro-agents", Checkbox)
+        assert not box.value
+        box.value = True
+        await settle(pilot)
+        ticked = app.state.rubric.domain.weights
+        known = set(app.session.catalog.registry)
+        for bench, weight in PROFILES["agents"].items():
+            if bench in known:
+                assert ticked[bench] == before.get(bench, 0) + weight
+        assert ticked["mmlu"] == 7 and "agents" in app.state.rubric.domain.profiles
+        box.value = False
+        await settle(pilot)
+        assert app.state.rubric.domain.weights == before
+        assert "agents" not in app.state.rubric.domain.profiles

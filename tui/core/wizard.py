@@ -33,16 +33,17 @@ DRAFT_VERSION = 2
 MAX_DRAFT_BYTES = 4 * 1024 * 1024
 
 PROFILES: dict[str, dict[str, float]] = {
-    "coding": {"humaneval": 1.0, "swe_bench_verified": 2.0, "aider_polyglot": 1.5, "livecodebench": 1.0},
-    "maths and reasoning": {"math_lvl5": 1.5, "gpqa_diamond": 1.5, "otis_mock_aime": 1.5, "gsm8k": 0.5, "bbh": 0.5},
-    "knowledge QA": {"mmlu_pro": 1.5, "gpqa_diamond": 1.0, "mmlu": 0.5},
-    "factuality-critical": {"simpleqa": 2.0, "truthfulqa": 1.0, "mmlu_pro": 1.0},
-    "instruction following": {"ifeval": 2.0},
-    "agents": {"swe_bench_verified": 2.0, "terminal_bench": 2.0, "ifeval": 1.0},
+    "coding": {"swe_bench_verified": 1.0, "livecodebench": 1.0, "aider_polyglot": 1.0},
+    "agents": {"swe_bench_verified": 1.0, "terminal_bench": 1.0, "ifeval": 0.5},
+    "maths and reasoning": {"gpqa_diamond": 1.0, "otis_mock_aime": 1.0, "frontiermath": 0.5},
+    "knowledge QA": {"mmlu_pro": 1.0, "gpqa_diamond": 0.5, "hle": 0.5},
+    "factuality-critical": {"simpleqa": 1.0, "truthfulqa": 0.5},
+    "instruction following": {"ifeval": 1.0},
+    "general assistant": {"livebench": 1.0, "mmlu_pro": 0.5, "ifeval": 0.5},
 }
-"""Use-case profiles: each sets benchmark weights; weights stay editable afterwards.
-
-Benchmarks a catalogue does not carry are left out when a profile is applied."""
+"""Use-case profiles, on current, unsaturated benchmarks. Ticking a profile adds its weights to
+the current ones; unticking subtracts the same weights (never below zero), so the user's own
+edits survive and untick undoes tick. Benchmarks a catalogue does not carry are left out."""
 
 
 class LockedError(InputError):
@@ -56,6 +57,20 @@ def profile_weights(profiles: list[str], known: set[str] | None = None) -> dict[
         for bench, weight in PROFILES[name].items():
             if known is None or bench in known:
                 out[bench] = out.get(bench, 0.0) + weight
+    return out
+
+
+def toggle_profile(weights: dict[str, float], name: str, on: bool, known: set[str] | None = None) -> dict[str, float]:
+    """``weights`` with a profile's weights added (``on``) or taken away again (never below zero)."""
+    out = dict(weights)
+    for bench, weight in PROFILES[name].items():
+        if known is not None and bench not in known:
+            continue
+        new = out.get(bench, 0.0) + (weight if on else -weight)
+        if new > 1e-9:
+            out[bench] = round(new, 9)
+        else:
+            out.pop(bench, None)
     return out
 
 

@@ -11,7 +11,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from tui.app.screens.step_base import StepScreen, lock_note
 from tui.core.errors import InputError
-from tui.core.wizard import PROFILES, WizardState, profile_weights
+from tui.core.wizard import PROFILES, WizardState, profile_weights, toggle_profile
 
 
 def _slug(name: str) -> str:
@@ -24,8 +24,9 @@ class DomainScreen(StepScreen):
     STEP = 2
     TITLE_TEXT = "3 · Domain scenarios"
     INTRO = (
-        "Pick the use cases that matter; each sets benchmark weights, which you can then edit. "
-        "Weights are relative: 2 counts twice as much as 1."
+        "Tick the use cases that matter: each adds its benchmark weights to the current ones, and "
+        "unticking takes them away again; your own edits stay. Weights are relative: 2 counts twice as "
+        "much as 1."
     )
 
     def compose_form(self) -> ComposeResult:
@@ -38,6 +39,7 @@ class DomainScreen(StepScreen):
                 classes="check",
                 compact=True,
             )
+        yield Button("Weights from the ticked profiles only", id="profiles-only", compact=True)
         yield Label("[b]Weights[/b]", classes="section", id="weights-title")
         session = self.session
         names = {bid: info.name for bid, info in (session.catalog.registry.items() if session else [])}
@@ -104,16 +106,26 @@ class DomainScreen(StepScreen):
 
     @on(Checkbox.Changed)
     def _profile(self, event: Checkbox.Changed) -> None:
-        chosen = [name for name in PROFILES if self.query_one(f"#pro-{_slug(name)}", Checkbox).value]
+        """Ticking adds the profile's weights to the current ones; unticking takes them away."""
+        name = next(n for n in PROFILES if f"pro-{_slug(n)}" == event.checkbox.id)
+        chosen = [n for n in PROFILES if self.query_one(f"#pro-{_slug(n)}", Checkbox).value]
         known = set(self.session.catalog.registry) if self.session else None
-        weights = profile_weights(chosen, known)
-        if not weights:
-            weights = dict(self.state.rubric.domain.weights)
+        weights = toggle_profile(dict(self.state.rubric.domain.weights), name, event.value, known)
+        self._set_weights(chosen, weights, "Profile not applied")
+
+    @on(Button.Pressed, "#profiles-only")
+    def _profiles_only(self) -> None:
+        """Replace the benchmark weights by the ticked profiles' (imported criteria keep theirs)."""
+        chosen = [n for n in PROFILES if self.query_one(f"#pro-{_slug(n)}", Checkbox).value]
+        known = set(self.session.catalog.registry) if self.session else None
         team = {k: v for k, v in self.state.rubric.domain.weights.items() if k.startswith("team:")}
+        self._set_weights(chosen, {**profile_weights(chosen, known), **team}, "Weights not replaced")
+
+    def _set_weights(self, chosen: list[str], weights: dict[str, float], refused: str) -> None:
         try:
-            state = self.state.with_field("domain.profiles", chosen).with_field("domain.weights", {**weights, **team})
+            state = self.state.with_field("domain.profiles", chosen).with_field("domain.weights", weights)
         except InputError as exc:
-            self.wizard.notify(exc.detail, title="Weights not changed", severity="warning")
+            self.wizard.notify(exc.detail, title=refused, severity="warning")
             self.load_state(self.state)
             return
         self.wizard.update_state(state)
