@@ -421,3 +421,20 @@ async def test_ticking_and_unticking_a_profile_keeps_the_users_edits(make_app):
         await settle(pilot)
         assert app.state.rubric.domain.weights == before
         assert "agents" not in app.state.rubric.domain.profiles
+
+
+async def test_the_profiles_only_button_replaces_the_benchmark_weights(make_app):
+    from tui.core.wizard import profile_weights
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "pagedown", "pagedown")
+        await settle(pilot)
+        await type_into(pilot, "#w-mmlu", "7")
+        await settle(pilot)
+        app.screen.query_one("#profiles-only").press()
+        await settle(pilot)
+        chosen = app.state.rubric.domain.profiles
+        assert chosen
+        assert app.state.rubric.domain.weights == profile_weights(chosen, set(app.session.catalog.registry))
