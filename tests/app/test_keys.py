@@ -60,7 +60,7 @@ async def test_step_keys(make_app):
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, StartScreen)
-        for key in TABLE["open, select"]:
+        for key in TABLE["open, select; a model's details"]:
             await pilot.press(key)  # Enter opens the highlighted preset
             await settle(pilot)
         assert isinstance(app.screen, OpennessScreen)
@@ -187,3 +187,16 @@ def test_no_binding_relies_on_keys_terminals_swallow():
                     keys |= {k.strip() for k in binding.key.split(",")}
     assert len(keys) > 15
     assert not keys & {"ctrl+enter", "ctrl+s", "ctrl+j"}
+
+
+def test_the_help_lists_the_readme_keys():
+    from tui.app.screens.modals import HELP_KEYS
+
+    help_keys = dict(HELP_KEYS)
+    table = README.split("### Keys")[1].split("\n\n")[1]
+    for row in table.splitlines()[2:]:
+        cells = [c.strip() for c in row.strip().strip("|").split("|")]
+        for keys, action in ((cells[0], cells[1]), (cells[2], cells[3])):
+            assert keys in help_keys, keys
+            assert help_keys[keys] == action or action == "help", (keys, action)
+    assert len(help_keys) == len(TABLE)

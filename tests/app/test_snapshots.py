@@ -12,6 +12,19 @@ from textual.widgets import Input
 SIZE = (100, 32)
 
 
+@pytest.fixture
+def make_app(make_app):
+    """The draft under the (temporary) home folder, so the start screen shows it as ~/draft.json."""
+    import os
+    from pathlib import Path
+
+    def factory(**kwargs):
+        kwargs.setdefault("draft", Path(os.environ["HOME"]) / "draft.json")
+        return make_app(**kwargs)
+
+    return factory
+
+
 def no_blink(app) -> None:
     for field in app.screen.query(Input):
         field.cursor_blink = False
@@ -67,3 +80,124 @@ def test_small_terminal_80x24(snap_compare, make_app):
         await to_step(pilot, 1)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+# ---------------------------------------------------------------------- 80x24, every screen and dialog
+
+SMALL = (80, 24)
+
+
+async def _open(pilot, key: str, screen: str) -> None:
+    """Press a key that opens a dialog awaited by a worker: wait for the screen, not for idle."""
+    from app_helpers import wait_for
+
+    await pilot.press(key)
+    await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == screen)
+    no_blink(pilot.app)
+    await pilot.pause(0.1)
+
+
+async def _shortlist_then(pilot, key: str, screen: str) -> None:
+    await to_step(pilot, 4)
+    await _open(pilot, key, screen)
+
+
+SMALL_VIEWS = {
+    "start": lambda pilot: settle(pilot),
+    "openness": lambda pilot: to_step(pilot, 0),
+    "baselines": lambda pilot: to_step(pilot, 1),
+    "domain": lambda pilot: to_step(pilot, 2),
+    "practical": lambda pilot: to_step(pilot, 3),
+    "shortlist": lambda pilot: to_step(pilot, 4),
+    "help": lambda pilot: _shortlist_then(pilot, "f1", "HelpScreen"),
+    "save-record": lambda pilot: _shortlist_then(pilot, "c", "SaveRecordModal"),
+    "export": lambda pilot: _shortlist_then(pilot, "e", "ExportModal"),
+    "save-preset": lambda pilot: _shortlist_then(pilot, "p", "SavePresetModal"),
+    "open-record": lambda pilot: _start_then(pilot, "o", "OpenRecordModal"),
+}
+
+
+async def _start_then(pilot, key: str, screen: str) -> None:
+    await settle(pilot)
+    await _open(pilot, key, screen)
+
+
+@pytest.mark.parametrize("view", list(SMALL_VIEWS))
+def test_every_view_at_80x24(snap_compare, make_app, view):
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=SMALL_VIEWS[view])
+
+
+@pytest.mark.parametrize("tab", ["x", "g"], ids=["excluded", "pareto"])
+def test_shortlist_tabs_at_80x24(snap_compare, make_app, tab):
+    async def run_before(pilot):
+        await to_step(pilot, 4)
+        await pilot.press(tab)
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=run_before)
+
+
+def test_model_detail_at_80x24(snap_compare, make_app):
+    async def run_before(pilot):
+        await to_step(pilot, 4)
+        pilot.app.screen.query_one("#table").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=run_before)
+
+
+def test_replay_at_80x24(snap_compare, make_app, small_catalog, tmp_path):
+    from helpers import cli_env, run_cli
+
+    made = run_cli(
+        "run", "--rubric", "default", "--catalog", str(small_catalog), "--record", str(tmp_path / "decisions"),
+        "--choose", "open-70b", "--title", "Pick a model", "--seed", "1",
+        cwd=tmp_path, env=cli_env(tmp_path),
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    record = next((tmp_path / "decisions").glob("*.md"))
+
+    async def run_before(pilot):
+        from textual.widgets import Input
+
+        await _start_then(pilot, "o", "OpenRecordModal")
+        pilot.app.screen.query_one("#path", Input).value = str(record)
+        await pilot.press("enter")
+        from app_helpers import wait_for
+
+        await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "ReplayModal")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=run_before)
+
+
+def test_confirm_over_a_draft_at_80x24(snap_compare, make_app):
+    async def run_before(pilot):
+        await settle(pilot)
+        await _open(pilot, "n", "ConfirmModal")
+
+    import asyncio
+
+    async def make_draft():
+        app = make_app()
+        async with app.run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+
+    asyncio.run(make_draft())
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=run_before)
+
+
+@pytest.mark.parametrize("width", [20, 40, 73, 150])
+def test_the_pareto_axis_labels_sit_under_the_axis_ends(width):
+    from tui.app.widgets.pareto import AXIS_INDENT, axis_labels
+
+    line = axis_labels(1.2, 45.0, width)
+    axis = " " * (AXIS_INDENT - 1) + "└" + "─" * width
+    assert line.index("$1.20/mo") == AXIS_INDENT  # under the axis's first cell
+    assert len(line) == len(axis)  # the right label ends at the axis's last cell
+    assert line.rstrip().endswith("$45.00/mo")
+    if width >= 60:
+        assert "monthly cost (log scale)" in line

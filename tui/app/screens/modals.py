@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from rich.console import Group
 from rich.table import Table
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -48,31 +50,51 @@ class PresetRequest:
     overwrite: bool
 
 
-HELP = """[b]shortlist[/b] walks four steps to a reasoned shortlist.
+HELP_STEPS = (
+    ("1 Openness", "the least openness you accept on seven dimensions, licence classes, MOF class."),
+    ("2 Baselines", "minimum benchmark scores; differences inside a score's noise count as ties."),
+    ("3 Domain", "what the model is for: profiles add weights; import your own results or run domain tests."),
+    ("4 Practical", "cost at your volume, context, deployment, GPU memory, latency."),
+    ("Shortlist", "ranked models with reasons; choose one and save a decision record."),
+)
+HELP_KEYS = (
+    ("PgDn / F6", "next step"),
+    ("PgUp / F5", "previous step"),
+    ("Tab, Shift+Tab", "next / previous field"),
+    ("Enter", "open, select; a model's details"),
+    ("c", "choose the highlighted model and save a record"),
+    ("x", "near misses and exclusions"),
+    ("g", "Pareto chart"),
+    ("e", "export md, json or csv"),
+    ("p", "save the current settings as a team preset"),
+    ("ctrl+p / F4", "command palette (jump to a step, load a preset, open a model)"),
+    ("F1 / ?", "this help"),
+    ("ctrl+q / F10", "quit (the draft is kept)"),
+)
+"""The keys, as the README's table lists them (a test holds the two together)."""
 
-[b]1 Openness[/b]  the least openness you accept on seven dimensions, licence classes, MOF class.
-[b]2 Baselines[/b] minimum benchmark scores; differences inside a score's noise count as ties.
-[b]3 Domain[/b]    what the model is for: profiles set weights; import your own results.
-[b]4 Practical[/b] cost at your volume, context, deployment, GPU memory, latency.
-[b]Shortlist[/b]   ranked models with reasons; choose one and save a decision record.
 
-[b]Keys[/b]
-  PgDn / F6      next step
-  PgUp / F5      previous step
-  Tab            next field
-  Enter          open, select; a model's details
-  c              choose the highlighted model, save a record
-  x              near misses and excluded models
-  g              Pareto chart
-  e              export md / json / csv
-  p              save these settings as a team preset
-  ctrl+p / F4    command palette
-  F1 / ?         this help
-  ctrl+q / F10   quit (the draft is autosaved)
+def help_text() -> Group:
+    """The help: steps and keys in two-column grids whose first column never wraps."""
 
-Everything you type is autosaved; start shortlist again to resume.
-Numbers come from the bundled catalogue: every value has a source and a date (Enter on a model).
-"""
+    def grid(rows: tuple[tuple[str, str], ...]) -> Table:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(no_wrap=True, style="bold")
+        table.add_column(overflow="fold")
+        for key, what in rows:
+            table.add_row(key, what)
+        return table
+
+    return Group(
+        Text.from_markup("[b]shortlist[/b] walks four steps to a reasoned shortlist.\n"),
+        grid(HELP_STEPS),
+        Text.from_markup("\n[b]Keys[/b]"),
+        grid(HELP_KEYS),
+        Text(
+            "\nEverything you type is autosaved; start shortlist again to resume. Numbers come from the bundled "
+            "catalogue: every value has a source and a date (Enter on a model)."
+        ),
+    )
 
 
 class HelpScreen(ModalScreen[None]):
@@ -82,7 +104,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
-            yield Static(HELP)
+            yield Static(help_text())
             yield Button("Close", id="close", variant="primary")
 
     def on_button_pressed(self) -> None:
@@ -164,6 +186,11 @@ class FormModal(ModalScreen[ResultT]):
     """A small form dialog: Escape or Cancel dismisses it with None."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="form.cancel")]
+
+    def on_mount(self) -> None:
+        # one-line fields and buttons: every dialog fits 80x24 with its buttons visible
+        for widget in self.query("Input, Select, Checkbox, Button"):
+            widget.compact = True  # type: ignore[attr-defined]
 
     def buttons(self, ok_id: str, ok_label: str) -> ComposeResult:
         """The Cancel and OK buttons, right-aligned."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -25,6 +26,12 @@ WELCOME = (
 )
 
 
+def _home(path: Path) -> str:
+    """A path with the home folder shown as ~."""
+    home = Path.home()
+    return f"~/{path.relative_to(home)}" if path.is_relative_to(home) else str(path)
+
+
 class StartScreen(Screen[None]):
     """Choose what to do."""
 
@@ -46,13 +53,14 @@ class StartScreen(Screen[None]):
                 yield Static("[b]Start a new decision from a preset[/b] (Enter)")
                 yield OptionList(id="presets")
                 with Horizontal(id="start-buttons"):
-                    yield Button("New decision", id="new", variant="primary")
-                    yield Button("Resume draft", id="resume", disabled=True)
-                    yield Button("Replay record…", id="open")
+                    yield Button("New decision", id="new", variant="primary", compact=True)
+                    yield Button("Resume draft", id="resume", disabled=True, compact=True)
+                    yield Button("Replay record…", id="open", compact=True)
                 yield Static(id="draft-status")
             with Vertical(id="preset-side", classes="side"):
                 yield Static(id="preset-info")
                 yield Static(id="catalog-status")
+                yield Static(id="where", classes="where")
                 yield LoadingIndicator(id="loading")
         yield Footer()
 
@@ -94,11 +102,31 @@ class StartScreen(Screen[None]):
         button = self.query_one("#resume", Button)
         state = draft.state
         button.disabled = state is None
-        button.label = (
-            "Resume draft" if state is None else f"Resume draft ({state.preset_ref or 'custom'}, step {state.step + 1})"
-        )
-        self.query_one("#draft-status", Static).update(f"[b]⚠[/b] {draft.message}" if draft.message else "")
+        status = f"[b]⚠[/b] {draft.message}\n" if draft.message else ""
+        if state is not None:
+            from tui.core.wizard import STEP_LABELS
+
+            status += (
+                f"[b]Draft[/b]: {state.preset_ref or 'custom'}, step {state.step + 1} "
+                f"({STEP_LABELS[state.step]}): r resumes it"
+            )
+        self.query_one("#draft-status", Static).update(status)
+        self.query_one("#where", Static).update(self._where())
         self.ready = True
+
+    def _where(self) -> str:
+        """Where the draft and the team presets live (so nobody has to guess)."""
+        from tui.core.paths import draft_path, project_rubrics_dir, user_rubrics_dir
+
+        draft = self.wizard.draft or draft_path()
+        project = project_rubrics_dir()
+        lines = [
+            "",
+            f"[dim]Draft (autosaved): {_home(draft)}",
+            f"Your presets: {_home(user_rubrics_dir())}",
+            f"Project presets: {_home(project) if project else '.shortlist/rubrics (none here)'}[/dim]",
+        ]
+        return "\n".join(lines)
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:

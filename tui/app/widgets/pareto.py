@@ -12,6 +12,21 @@ if TYPE_CHECKING:
     from tui.core.results import ParetoPoint
 
 
+AXIS_INDENT = 7
+"""Cells left of the x axis (the capability labels and the │)."""
+
+
+def axis_labels(low: float, high: float, width: int) -> str:
+    """The x axis's end labels, each under its end of an axis ``width`` cells long, and its title between."""
+    left = f"${low:,.2f}/mo"
+    right = f"${high:,.2f}/mo" if high < 100 else f"${high:,.0f}/mo"
+    title = "monthly cost (log scale)"
+    gap = width - len(left) - len(right)
+    middle = title.center(gap) if gap >= len(title) + 2 else " " * max(gap, 1)
+    # the right label ends at the axis's last cell (the axis starts one cell after the indent's │)
+    return " " * AXIS_INDENT + left + middle + right
+
+
 class ParetoChart(Static):
     """Scatter of capability (y) against monthly cost (x, log scale); ● marks the front."""
 
@@ -52,7 +67,8 @@ class ParetoChart(Static):
         cmax = cmax if cmax > cmin else cmin + 0.01
         grid = [[" "] * width for _ in range(height)]
         for point in sorted(points, key=lambda p: p.front):  # front last, drawn on top
-            x = round((math.log10(max(cost[id(point)], 0.01)) - lo) / (hi - lo) * (width - 1))
+            # the last column is kept for the tag of a point at the right end
+            x = round((math.log10(max(cost[id(point)], 0.01)) - lo) / (hi - lo) * (width - 2))
             y = height - 1 - round((point.capability - cmin) / (cmax - cmin) * (height - 1))
             if point.front:
                 grid[y][x] = "●"
@@ -67,8 +83,7 @@ class ParetoChart(Static):
             text.append(axis, style="dim")
             text.append("".join(row) + "\n")
         text.append("      └" + "─" * width + "\n", style="dim")
-        left, right = f"${10**lo:,.2f}/mo", f"${10**hi:,.0f}/mo  monthly cost (log scale)"
-        text.append("       " + left + " " * max(width - len(left) - len(right), 1) + right + "\n", style="dim")
+        text.append(axis_labels(10**lo, 10**hi, width) + "\n", style="dim")
         text.append("● Pareto front: no other model is both more capable and cheaper   · dominated\n", style="dim")
         text.append("\n".join(legend))
         return text

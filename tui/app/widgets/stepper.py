@@ -46,25 +46,43 @@ class Stepper(Static):
         self.update(text)
 
 
-class FunnelBar(Static):
-    """``Catalogue 114 → Openness 80 → ...``, updated live as the user edits."""
+SHORT_LABELS = {"catalogue": "All", "openness": "Open", "baselines": "Base", "domain": "Dom", "practical": "Prac"}
 
-    DEFAULT_CSS = """
-    FunnelBar { height: 1; width: 1fr; }
-    """
 
-    def show(self, funnel: tuple[FunnelStep, ...] | None, busy: bool = False) -> None:
-        """Render the funnel counts (None while the catalogue loads)."""
-        if not funnel:
-            self.update(Text("Funnel: loading catalogue…", style="dim"))
-            return
-        text = Text("Funnel: ", style="bold")
+def funnel_text(funnel: tuple[FunnelStep, ...], width: int, busy: bool = False) -> Text:
+    """The funnel in the longest form that fits ``width`` cells: never cut, at worst wrapped."""
+    forms = ((True, FUNNEL_LABELS), (False, FUNNEL_LABELS), (False, SHORT_LABELS))
+    text = Text()
+    for prefix, labels in forms:
+        text = Text("Funnel: " if prefix else "", style="bold")
         for index, item in enumerate(funnel):
             if index:
                 text.append(" → ", style="dim")
-            style = "bold" if item.remaining else "bold reverse"
-            text.append(f"{FUNNEL_LABELS[item.step]} ")
-            text.append(str(item.remaining), style=style)
+            text.append(f"{labels[item.step]} ")
+            text.append(f"{item.remaining:,}", style="bold" if item.remaining else "bold reverse")
         if busy:
             text.append("  …", style="dim")
-        self.update(text)
+        if text.cell_len <= width:
+            break
+    return text
+
+
+class FunnelBar(Static):
+    """``Funnel: Catalogue 114 → Openness 80 → ...``, updated live; shorter labels when narrow."""
+
+    DEFAULT_CSS = """
+    FunnelBar { height: auto; width: 1fr; }
+    """
+
+    _last: tuple[tuple[FunnelStep, ...] | None, bool] = (None, False)
+
+    def show(self, funnel: tuple[FunnelStep, ...] | None, busy: bool = False) -> None:
+        """Render the funnel counts (None while the catalogue loads)."""
+        self._last = (funnel, busy)
+        if not funnel:
+            self.update(Text("Funnel: loading catalogue…", style="dim"))
+            return
+        self.update(funnel_text(funnel, self.content_size.width or self.app.size.width - 2, busy))
+
+    def on_resize(self) -> None:
+        self.show(*self._last)
