@@ -201,3 +201,22 @@ def test_the_pareto_axis_labels_sit_under_the_axis_ends(width):
     assert line.rstrip().endswith("$45.00/mo")
     if width >= 60:
         assert "monthly cost (log scale)" in line
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 120])
+def test_the_stepper_and_funnel_never_cut_a_count(width):
+    from tui.app.widgets.stepper import funnel_text, stepper_text
+    from tui.core.results import FunnelStep
+
+    funnel = tuple(
+        FunnelStep(step, remaining)
+        for step, remaining in zip(
+            ("catalogue", "openness", "baselines", "domain", "practical"), (15500, 15500, 11700, 11700, 9700)
+        )
+    )
+    text = funnel_text(funnel, width).plain
+    assert text.count("→") == 4 and "9,700" in text
+    if width >= 80:
+        assert len(text) <= width  # one line; narrower, it wraps, still whole
+    steps = stepper_text(3, width).plain
+    assert "[4 Practical]" in steps and len(steps) <= max(width, 40)

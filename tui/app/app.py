@@ -91,17 +91,21 @@ class ShortlistApp(App[int]):
 
     NARROW = 112
     """Below this many columns the shortlist gives its side panel's room to the table."""
+    TINY = 80
+    """Below this many columns the steps' side panels are hidden, so fields keep their width."""
 
     def on_mount(self) -> None:
         from tui.app.screens.start import StartScreen
 
         self.set_class(self.size.width < self.NARROW, "-narrow")
+        self.set_class(self.size.width < self.TINY, "-tiny")
         self.push_screen(StartScreen())
         # after the first frame: importing pandas in a thread still competes for the GIL
         self.call_after_refresh(self.load_session)
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < self.NARROW, "-narrow")
+        self.set_class(event.size.width < self.TINY, "-tiny")
 
     @work(thread=True, exclusive=True, group="catalog", exit_on_error=False, description="load the catalogue")
     def load_session(self, overlay: Path | None = None, then: WizardState | None = None) -> None:

@@ -10,6 +10,7 @@ from textual.validation import Number
 from textual.widgets import Input, Label, Select
 
 from tui.app.screens.step_base import StepScreen, lock_note
+from tui.app.widgets import FieldError
 from tui.core.views import interval_at, reporting_counts, threshold_notes
 from tui.core.wizard import WizardState
 
@@ -48,7 +49,7 @@ class BaselinesScreen(StepScreen):
             )
         registry = self.session.catalog.registry if self.session else {}
         for bench_id, info in registry.items():
-            with Horizontal(classes="row"):
+            with Horizontal(classes="row field-row"):
                 yield Label(info.name, classes="label")
                 yield Input(
                     placeholder="no threshold",
@@ -58,7 +59,7 @@ class BaselinesScreen(StepScreen):
                     valid_empty=True,
                     compact=True,
                 )
-                yield Label("", id=f"err-{bench_id}", classes="error")
+                yield FieldError("", id=f"err-{bench_id}", classes="error")
 
     def on_mount(self) -> None:
         self._reporting = reporting_counts(self.session.catalog) if self.session else {}

@@ -10,6 +10,7 @@ from textual.validation import Number
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from tui.app.screens.step_base import StepScreen, lock_note
+from tui.app.widgets import FieldError
 from tui.core.errors import InputError
 from tui.core.wizard import PROFILES, WizardState, profile_weights, toggle_profile
 
@@ -47,7 +48,7 @@ class DomainScreen(StepScreen):
         if session is not None and session.evidence is not None:
             names.update({cid: c.name for cid, c in session.evidence.criteria.items()})
         for key, label in names.items():
-            with Horizontal(classes="row"):
+            with Horizontal(classes="row field-row"):
                 yield Label(label, classes="label")
                 yield Input(
                     placeholder="0",
@@ -57,7 +58,7 @@ class DomainScreen(StepScreen):
                     valid_empty=True,
                     compact=True,
                 )
-                yield Label("", id=f"werr-{key.replace(':', '__')}", classes="error")
+                yield FieldError("", id=f"werr-{key.replace(':', '__')}", classes="error")
         yield Label("[b]Your own evaluation results[/b] (lm-eval JSON, inspect_ai JSON log, or CSV)", classes="section")
         with Horizontal(classes="row"):
             yield Input(

@@ -13,6 +13,7 @@ from textual.events import DescendantFocus
 from textual.widgets import DataTable, Input, Label, Select
 
 from tui.app.screens.step_base import StepScreen, lock_note
+from tui.app.widgets import FieldError
 from tui.core.engine import Evaluation
 from tui.core.fields import FieldSpec, field_spec
 from tui.core.rubric import Practical
@@ -45,12 +46,12 @@ class PracticalScreen(StepScreen):
 
     def compose_form(self) -> ComposeResult:
         for name, spec in SPECS.items():
-            with Horizontal(classes="row"):
+            with Horizontal(classes="row field-row"):
                 yield Label(spec.label, classes="label")
                 yield Input(
                     id=f"p-{name}", classes="field short", placeholder="none" if spec.optional else "", compact=True
                 )
-                yield Label("", id=f"perr-{name}", classes="error")
+                yield FieldError("", id=f"perr-{name}", classes="error")
         with Horizontal(classes="row"):
             yield Label(field_spec(Practical, "deployment").label, classes="label")
             yield Select(

@@ -21,29 +21,44 @@ FUNNEL_LABELS = {
 }
 
 
-class Stepper(Static):
-    """``1 Openness > 2 Baselines > ...`` with the current step highlighted."""
-
-    DEFAULT_CSS = """
-    Stepper { height: 1; width: 1fr; }
-    """
-
-    def show(self, step: int, blocked: str = "") -> None:
-        """Highlight ``step`` (0-4); ``blocked`` explains why Next is refused."""
+def stepper_text(step: int, width: int, blocked: str = "") -> Text:
+    """The steps with ``step`` highlighted; only the current step is named when all names don't fit."""
+    text = Text()
+    for named_all in (True, False):
         text = Text()
         for index, label in enumerate(STEP_LABELS):
             if index:
                 text.append(" › ", style="dim")
-            marker = f"{index + 1} {label}"
+            marker = f"{index + 1} {label}" if named_all or index == step else str(index + 1)
             if index == step:
                 text.append(f"[{marker}]", style="bold reverse")
             elif index < step:
                 text.append(marker + " ✓")
             else:
                 text.append(marker, style="dim")
-        if blocked:
-            text.append(f"   ⚠ {blocked}", style="bold")
-        self.update(text)
+        if text.cell_len <= width:
+            break
+    if blocked:
+        text.append(f"   ⚠ {blocked}", style="bold")
+    return text
+
+
+class Stepper(Static):
+    """``1 Openness > 2 Baselines > ...`` with the current step highlighted; shorter when narrow."""
+
+    DEFAULT_CSS = """
+    Stepper { height: 1; width: 1fr; }
+    """
+
+    _last: tuple[int, str] = (0, "")
+
+    def show(self, step: int, blocked: str = "") -> None:
+        """Highlight ``step`` (0-4); ``blocked`` explains why Next is refused."""
+        self._last = (step, blocked)
+        self.update(stepper_text(step, self.content_size.width or self.app.size.width - 2, blocked))
+
+    def on_resize(self) -> None:
+        self.show(*self._last)
 
 
 SHORT_LABELS = {"catalogue": "All", "openness": "Open", "baselines": "Base", "domain": "Dom", "practical": "Prac"}
