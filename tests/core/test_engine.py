@@ -557,3 +557,19 @@ def test_the_cheapest_survivors_are_the_head_of_the_full_list_ties_included():
     assert costs == sorted(costs)
     for count in (1, 3, 7, 12, len(full)):
         assert result.cheapest(count) == full[:count]
+
+
+def test_a_missing_score_gets_one_warning(tmp_path):
+    """A threshold passed on estimate already says the score is estimated: no second warning for it."""
+    from tui.core.presets import resolve
+    from tui.core.workflow import Session
+
+    session = Session.open()
+    rubric, _ = session.prepare(resolve("default").rubric)
+    result = session.evaluate(rubric, draws=200, seed=1)
+    both = 0
+    for item in result.shortlist:
+        names = [w.split(":", 1)[0] for w in item.warnings if "estimate" in w and ":" in w]
+        assert len(names) == len(set(names)), item.warnings
+        both += any("passes" in w and "on estimate" in w for w in item.warnings)
+    assert both  # the bundled default really has a threshold passed on estimate

@@ -267,7 +267,7 @@ def _shortlist(
             if q != p and not ranked.better(p, q) and not ranked.better(q, p)
         )
         label = f"={ranks[p]}" if ranks.count(ranks[p]) > 1 else str(ranks[p])
-        warnings = screen_warns.get(i, []) + extra.get(i, [])
+        warnings = explain.merge_warnings(screen_warns.get(i, []), extra.get(i, []))
         if mid in dominated:
             warnings.append(
                 f"dominated by {dominated[mid]}: at least as capable on the weighted benchmarks for no more cost"

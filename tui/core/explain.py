@@ -168,6 +168,21 @@ def _weighted_reason(scores: ScoreTable, position: int, cid: str, weight: float)
     return f"{crit.name}: no score (weight {weight:g}); counted at the bottom of its scale"
 
 
+ESTIMATED = ": not reported; the value is an estimate"
+ON_ESTIMATE = ": no score; passes "
+
+
+def merge_warnings(screening: list[str], data: list[str]) -> list[str]:
+    """Screening warnings, then data warnings, one per missing score.
+
+    A criterion whose threshold passed on estimate is already said to be estimated (with its
+    value and P) by the screening; its data warning "not reported; the value is an estimate"
+    would say the same thing again.
+    """
+    on_estimate = {w.split(ON_ESTIMATE, 1)[0] for w in screening if ON_ESTIMATE in w}
+    return screening + [w for w in data if not (ESTIMATED in w and w.split(ESTIMATED, 1)[0] in on_estimate)]
+
+
 def data_warnings(rubric: Rubric, scores: ScoreTable, positions: list[int], today: dt.date) -> dict[int, list[str]]:
     """Stale, self-reported-only, saturated, estimated and mixed-setting warnings per listed model."""
     out: dict[int, list[str]] = {p: [] for p in positions}
@@ -204,10 +219,7 @@ def data_warnings(rubric: Rubric, scores: ScoreTable, positions: list[int], toda
             crit = scores.criteria[cid]
             if not scores.observed[p, k]:
                 if np.isfinite(scores.value[p, k]):
-                    warns.append(
-                        f"{crit.name}: not reported; the value is an estimate "
-                        f"({estimate_text(scores.value[p, k], scores.se[p, k])})"
-                    )
+                    warns.append(f"{crit.name}{ESTIMATED} ({estimate_text(scores.value[p, k], scores.se[p, k])})")
                 else:
                     warns.append(f"{crit.name}: no score and no estimate; counted at the bottom of its scale")
                 continue
