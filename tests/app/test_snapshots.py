@@ -211,7 +211,9 @@ def test_the_stepper_and_funnel_never_cut_a_count(width):
     funnel = tuple(
         FunnelStep(step, remaining)
         for step, remaining in zip(
-            ("catalogue", "openness", "baselines", "domain", "practical"), (15500, 15500, 11700, 11700, 9700)
+            ("catalogue", "openness", "baselines", "domain", "practical"),
+            (15500, 15500, 11700, 11700, 9700),
+            strict=True,
         )
     )
     text = funnel_text(funnel, width).plain
