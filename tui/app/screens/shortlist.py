@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Header, Static, TabbedContent, TabPane
 
+from tui.app.links import linked
 from tui.app.screens.step_base import StepScreen
 from tui.app.widgets import FunnelBar, ParetoChart, Stepper
 from tui.core.engine import Evaluation
@@ -16,10 +19,10 @@ from tui.core.report import critical_text
 from tui.core.results import ShortlistItem
 
 
-def item_text(item: ShortlistItem, evaluation: Evaluation) -> str:
-    """The reasons panel for one shortlisted model (Rich markup)."""
-    lines = [
-        f"[b]{item.rank_label} {item.name}[/b]  [dim]{item.id}[/dim]",
+def item_text(item: ShortlistItem, evaluation: Evaluation) -> Text:
+    """The reasons panel for one shortlisted model; data text is never read as markup, URLs are links."""
+    head = [
+        f"[b]{escape(item.rank_label)} {escape(item.name)}[/b]  [dim]{escape(item.id)}[/dim]",
         f"score {item.score_text} · P(first) {item.p_first:.0%}"
         + (
             ""
@@ -29,18 +32,29 @@ def item_text(item: ShortlistItem, evaluation: Evaluation) -> str:
         ),
     ]
     if item.tied_with:
-        lines.append(f"[b]Not significantly different[/b] from {', '.join(item.tied_with)}")
+        head.append(f"[b]Not significantly different[/b] from {escape(', '.join(item.tied_with))}")
     estimated = [v for v in item.values if not v.observed and v.value is not None]
     if estimated:
-        lines.append("[b]Estimated, not reported:[/b] " + ", ".join(f"{v.name} {v.label}" for v in estimated))
-    lines += ["", "[b]Why it is here[/b]"] + [f"✓ {r}" for r in item.reasons]
+        head.append("[b]Estimated, not reported:[/b] " + escape(", ".join(f"{v.name} {v.label}" for v in estimated)))
+    out = Text("\n").join(Text.from_markup(line) for line in head)
+    out.append("\n\n")
+    out.append("Why it is here", style="bold")
+    for reason in item.reasons:
+        out.append("\n✓ ")
+        out.append_text(linked(reason))
     if item.warnings:
-        lines += ["", "[b]Warnings[/b]"] + [f"⚠ {w}" for w in item.warnings]
+        out.append("\n\n")
+        out.append("Warnings", style="bold")
+        for warning in item.warnings:
+            out.append("\n⚠ ")
+            out.append_text(linked(warning))
     critical = critical_text(evaluation)
     if critical and item.position == 1:
-        lines += ["", f"[b]Robustness[/b]: {critical}."]
-    lines += ["", "[dim]Enter: every number with its source · c: choose this model[/dim]"]
-    return "\n".join(lines)
+        out.append("\n\n")
+        out.append("Robustness", style="bold")
+        out.append_text(linked(f": {critical}."))
+    out.append("\n\nEnter: every number with its source · c: choose this model", style="dim")
+    return out
 
 
 NAME_WIDTH = 26
@@ -127,7 +141,7 @@ class ShortlistScreen(StepScreen):
             self.query_one("#reasons", Static).update(
                 f"[b]No model qualifies.[/b]\n\nThe funnel emptied at [b]{evaluation.emptied_at}[/b]. Go back (PgUp) "
                 "and loosen that step, or press x to see the near misses: models that failed one criterion by a "
-                "small margin." + "".join(f"\n\n⚠ {w}" for w in evaluation.warnings)
+                "small margin." + "".join(f"\n\n⚠ {escape(w)}" for w in evaluation.warnings)
             )
         else:
             self._show(evaluation.shortlist[0].id)
@@ -177,7 +191,8 @@ class ShortlistScreen(StepScreen):
         if item is not None:
             label = "Near miss" if kind == "n" else f"Excluded at {item.step}"
             self.query_one("#excluded-reasons", Static).update(
-                f"[b]{item.name}[/b] · {label}\n" + "\n".join(f"✗ {r}" for r in item.reasons)
+                Text.from_markup(f"[b]{escape(item.name)}[/b] · {escape(label)}")
+                + Text("\n").join([Text(""), *(linked(f"✗ {r}") for r in item.reasons)])
             )
 
     @on(DataTable.RowSelected)
