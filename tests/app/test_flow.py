@@ -438,3 +438,21 @@ async def test_the_profiles_only_button_replaces_the_benchmark_weights(make_app)
         chosen = app.state.rubric.domain.profiles
         assert chosen
         assert app.state.rubric.domain.weights == profile_weights(chosen, set(app.session.catalog.registry))
+
+
+async def test_importing_evidence_in_the_wizard_says_which_models_match_nothing(make_app):
+    """The wizard gives the same warnings as the CLI: a model matching no catalogue id is named."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "data" / "evidence" / "lm_eval" / "__srv__models__acme-support-ft-v3"
+    results = next(folder.glob("results_*.json"))
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "pagedown", "pagedown")
+        await settle(pilot)
+        app.screen.query_one("#evidence-path", Input).value = str(results)
+        app.screen.query_one("#import").press()
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("matches no catalogue model" in m and "acme-support-ft-v3" in m for m in messages), messages
