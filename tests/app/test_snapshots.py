@@ -41,45 +41,13 @@ async def to_step(pilot, step: int) -> None:
     await pilot.pause(0.1)
 
 
-@pytest.mark.parametrize("step", [0, 1, 2, 3, 4], ids=["openness", "baselines", "domain", "practical", "shortlist"])
-def test_step_screens(snap_compare, make_app, step):
-    async def run_before(pilot):
-        await to_step(pilot, step)
+def test_the_shortlist_wide(snap_compare, make_app):
+    """At 120 columns the reasons sit beside the ranked table."""
 
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
-
-
-def test_start_screen(snap_compare, make_app):
-    async def run_before(pilot):
-        await settle(pilot)
-
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
-
-
-def test_excluded_and_near_misses(snap_compare, make_app):
     async def run_before(pilot):
         await to_step(pilot, 4)
-        await pilot.press("x")
-        await settle(pilot)
 
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
-
-
-def test_model_detail(snap_compare, make_app):
-    async def run_before(pilot):
-        await to_step(pilot, 4)
-        pilot.app.screen.query_one("#table").focus()
-        await pilot.press("enter")
-        await settle(pilot)
-
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
-
-
-def test_small_terminal_80x24(snap_compare, make_app):
-    async def run_before(pilot):
-        await to_step(pilot, 1)
-
-    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+    assert snap_compare(make_app(), terminal_size=(120, 36), run_before=run_before)
 
 
 # ---------------------------------------------------------------------- 80x24, every screen and dialog
