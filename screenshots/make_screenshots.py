@@ -17,6 +17,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
+def preserve_spaces(path: Path) -> None:
+    """Mark the SVG's text as space-preserving, so every renderer keeps leading and repeated spaces."""
+    svg = path.read_text(encoding="utf-8")
+    if 'xml:space="preserve"' not in svg:
+        svg = svg.replace("<svg ", '<svg xml:space="preserve" ', 1)
+        path.write_text(svg, encoding="utf-8")
+
+
 async def shoot(width: int, height: int) -> list[Path]:
     from textual.widgets import Input
 
@@ -38,6 +46,7 @@ async def shoot(width: int, height: int) -> list[Path]:
             field.cursor_blink = False
         path = HERE / f"{name}.svg"
         app.save_screenshot(filename=path.name, path=str(HERE))
+        preserve_spaces(path)
         written.append(path)
 
     async with app.run_test(size=(width, height)) as pilot:

@@ -66,3 +66,11 @@ def test_the_catalogue_figures_are_the_bundled_catalogues(number, what):
     actual = {"models": len(catalog.entries), "benchmarks": len(catalog.registry)}[what]
     assert actual == number
     assert f"{number} {what}" in " ".join(section("The catalogue").split())
+
+
+def test_every_screenshot_the_readme_shows_exists_and_preserves_spaces():
+    shown = re.findall(r"\(screenshots/([\w-]+\.svg)\)", README)
+    assert len(shown) >= 10
+    for name in shown:
+        svg = (REPO / "screenshots" / name).read_text(encoding="utf-8")
+        assert svg.lstrip().startswith("<svg") and 'xml:space="preserve"' in svg[:300], name
