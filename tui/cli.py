@@ -91,7 +91,11 @@ def _session(args: argparse.Namespace, resolved: Any = None, evidence: bool = Tr
 def cmd_run(args: argparse.Namespace) -> int:
     from tui.core.workflow import resolve_rubric
 
-    resolved = resolve_rubric(args.rubric, overrides=parse_set(args.set))
+    overrides = parse_set(args.set)
+    resolved = resolve_rubric(args.rubric, overrides=overrides)
+    if args.top and args.top > resolved.rubric.policy.shortlist_size and "policy.shortlist_size" not in overrides:
+        # --top N lists N models: the shortlist is made N long, as --set policy.shortlist_size=N would
+        resolved = resolve_rubric(args.rubric, overrides={**overrides, "policy.shortlist_size": args.top})
     if args.record and not args.choose:
         raise InputError("--record needs --choose MODEL_ID (a shortlisted model)")
     session = _session(args, resolved)
@@ -390,6 +394,14 @@ class _Parser(argparse.ArgumentParser):
         self.exit(Exit.BAD_INPUT, f"shortlist: error: {message}; see {self.prog} --help\n")
 
 
+class _MainParser(_Parser):
+    """The top-level parser: its --help ends with where the draft, presets, cache and records live."""
+
+    def format_help(self) -> str:
+        self.epilog = _where_things_live()  # resolved only when help is shown: it costs start-up time
+        return super().format_help()
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -420,11 +432,22 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
+def _where_things_live() -> str:
+    """The --help epilog: the real folders, with the SHORTLIST_*_DIR overrides applied."""
+    from tui.core.paths import locations
+
+    rows = locations()
+    width = max(len(label) for label, _ in rows)
+    lines = [f"  {label:<{width}}  {path}" for label, path in rows]
+    return "where things live:\n" + "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
-    parser = _Parser(
+    parser = _MainParser(
         prog="shortlist",
         description="Choose a large language model and defend the choice. With no command, opens the wizard.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action=_VersionAction, nargs=0, help="print the version and exit")
     parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
@@ -452,7 +475,12 @@ def build_parser() -> argparse.ArgumentParser:
     catalog_opts(run)
     evidence_opts(run)
     run.add_argument("--format", choices=["table", "json", "md", "csv"], default="table")
-    run.add_argument("--top", type=_positive, metavar="N", help="show only the first N shortlisted models")
+    run.add_argument(
+        "--top",
+        type=_positive,
+        metavar="N",
+        help="show the first N ranked models (the shortlist is made N long when the rubric's is shorter)",
+    )
     run.add_argument("--seed", type=_seed, default=0, help="seed of the robustness Monte Carlo (default 0)")
     run.add_argument(
         "--set",
@@ -461,7 +489,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FIELD=VALUE",
         help="change one rubric field, e.g. practical.min_context=128000 (locked fields only tighten)",
     )
-    run.add_argument("--record", metavar="DIR", help="save a decision record in DIR (e.g. ./decisions)")
+    run.add_argument(
+        "--record",
+        nargs="?",
+        const="decisions",
+        metavar="DIR",
+        help="save a decision record in DIR (default ./decisions)",
+    )
     run.add_argument("--choose", metavar="MODEL_ID", help="the chosen model, for --record")
     run.add_argument("--title", metavar="T", help="the decision's title, for --record")
     run.add_argument("--decision-maker", action="append", metavar="NAME", help="repeat for each decision-maker")
