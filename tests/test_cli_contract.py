@@ -233,3 +233,54 @@ def test_locations_are_the_paths_the_code_uses(tmp_path, monkeypatch):
     assert found["autosaved draft"] == paths.draft_path() == tmp_path / "d" / "draft.json"
     assert found["user presets"] == paths.user_rubrics_dir()
     assert found["catalogue cache"] == paths.user_cache_dir()
+
+
+# ------------------------------------------------------------ the #:schema line
+
+
+def test_rubric_schema_out_writes_the_schema_atomically(tmp_path):
+    target = tmp_path / ".shortlist" / "rubrics" / "rubric.schema.json"
+    result = run_cli("rubric", "schema", "--out", str(target), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    printed = run_cli("rubric", "schema", cwd=tmp_path).stdout
+    assert target.read_text() == printed
+    assert json.loads(printed)["type"] == "object"
+    target.write_text("{}")  # an old schema is refreshed
+    assert run_cli("rubric", "schema", "--out", str(target), cwd=tmp_path).returncode == 0
+    assert target.read_text() == printed
+    assert not list(target.parent.glob(".*shortlist-tmp"))
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    bad = run_cli("rubric", "schema", "--out", str(blocked / "x.json"), cwd=tmp_path)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "x.json" in bad.stderr
+
+
+@pytest.mark.parametrize("where", ["project", "user"])
+def test_saved_presets_point_at_the_schema_beside_them_never_into_an_install(tmp_path, monkeypatch, where):
+    import tui
+    from tui.core.presetio import save_preset, write_new_preset
+    from tui.core.presets import resolve
+
+    monkeypatch.chdir(tmp_path)
+    written = write_new_preset("team-a", where=where)
+    rubric = resolve("default").rubric.model_copy(update={"id": "team-b", "extends": "default"})
+    saved = save_preset(rubric, where)
+    install = str(Path(tui.__file__).resolve().parent.parent)
+    for path in (written, saved):
+        first = path.read_text().splitlines()[0]
+        assert first == "#:schema ./rubric.schema.json"
+        assert install not in path.read_text() and "site-packages" not in path.read_text()
+        assert (path.parent / first.removeprefix("#:schema ")).is_file()
+
+
+def test_an_existing_schema_beside_the_presets_is_left_alone(tmp_path, monkeypatch):
+    from tui.core.presetio import write_new_preset
+
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / ".shortlist" / "rubrics"
+    folder.mkdir(parents=True)
+    (folder / "rubric.schema.json").write_text('{"team": "pinned"}')
+    write_new_preset("team-c")
+    assert (folder / "rubric.schema.json").read_text() == '{"team": "pinned"}'
+    result = run_cli("rubric", "new", "team-d", cwd=tmp_path)
+    assert result.stdout.strip() == f"wrote {folder / 'team-d.toml'}"  # no second 'wrote' line

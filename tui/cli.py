@@ -160,9 +160,13 @@ def cmd_rubric_check(args: argparse.Namespace) -> int:
 
 
 def cmd_rubric_schema(args: argparse.Namespace) -> int:
-    from tui.core.rubric import rubric_schema
+    from tui.core.presetio import schema_text, write_schema
 
-    print(json.dumps(rubric_schema(), indent=2))
+    if args.out:
+        write_schema(Path(args.out))
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(schema_text())
     return Exit.OK
 
 
@@ -223,10 +227,14 @@ def _diff(a: Any, b: Any, prefix: str) -> Any:
 
 
 def cmd_rubric_new(args: argparse.Namespace) -> int:
-    from tui.core.presetio import write_new_preset
+    from tui.core.presetio import SCHEMA_FILE, target_folder, write_new_preset
 
-    path = write_new_preset(args.name, base=args.base, where="user" if args.user else "project")
+    where = "user" if args.user else "project"
+    had_schema = (target_folder(where) / SCHEMA_FILE).exists()
+    path = write_new_preset(args.name, base=args.base, where=where)
     print(f"wrote {path}")
+    if not had_schema and (path.parent / SCHEMA_FILE).is_file():
+        print(f"wrote {path.parent / SCHEMA_FILE} (its '#:schema' line points there, for editors)")
     return Exit.OK
 
 
@@ -507,7 +515,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--catalog", metavar="DIR")
     p.set_defaults(func=cmd_rubric_check)
-    p = rsub.add_parser("schema", help="print the JSON Schema of the preset format")
+    p = rsub.add_parser("schema", help="print the JSON Schema of the preset format, or write it with --out")
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write it to FILE (e.g. .shortlist/rubrics/rubric.schema.json, which presets there point at)",
+    )
     p.set_defaults(func=cmd_rubric_schema)
     p = rsub.add_parser("list", help="every preset found, with origin, version and shadowing")
     p.add_argument("--format", choices=["table", "json"], default="table")

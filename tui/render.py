@@ -108,9 +108,9 @@ def print_presets(presets: list[PresetFile]) -> None:
         if note:
             head.append(f"  ({note})", style="yellow")
         console.print(head, overflow="fold")
-        console.print(Padding(Text(str(preset.path), style="dim", overflow="fold"), (0, 0, 0, 2)))
+        console.print(Padding(Text(str(preset.path), style="dim", overflow="fold"), (0, 0, 0, 2), expand=False))
         if preset.description:
-            console.print(Padding(Text(preset.description), (0, 0, 0, 2)))
+            console.print(Padding(Text(preset.description), (0, 0, 0, 2), expand=False))
         console.print()
 
 
