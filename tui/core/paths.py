@@ -78,6 +78,7 @@ def locations(cwd: Path | None = None) -> list[tuple[str, Path | str]]:
             project if project is not None else "none found; ./.shortlist/rubrics (shortlist rubric new creates it)",
         ),
         ("catalogue cache", user_cache_dir()),
+        ("remembered settings", user_data_dir() / "prefs.json"),
         ("decision records", "./decisions unless you choose another folder (--record DIR, or the wizard's dialog)"),
     ]
 

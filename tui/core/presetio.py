@@ -16,7 +16,6 @@ Nothing here overwrites a file unless asked to, and every refusal is one
 from __future__ import annotations
 
 import copy
-import os
 from pathlib import Path
 from typing import Any
 
