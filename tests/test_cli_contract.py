@@ -284,3 +284,19 @@ def test_an_existing_schema_beside_the_presets_is_left_alone(tmp_path, monkeypat
     assert (folder / "rubric.schema.json").read_text() == '{"team": "pinned"}'
     result = run_cli("rubric", "new", "team-d", cwd=tmp_path)
     assert result.stdout.strip() == f"wrote {folder / 'team-d.toml'}"  # no second 'wrote' line
+
+
+# ---------------------------------------------------------------------- wizard
+
+
+def test_wizard_takes_the_catalogue_and_overlay_the_readme_lists(tmp_path, monkeypatch):
+    from tui.app.app import ShortlistApp
+
+    opened: list[ShortlistApp] = []
+    monkeypatch.setattr(ShortlistApp, "run", lambda self, *a, **k: opened.append(self))
+    result = run_cli(
+        "wizard", "--rubric", "default", "--catalog", "cat", "--catalog-overlay", "team-overlay", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    (app,) = opened
+    assert (app.initial_rubric, app.catalog_dir, app.overlay) == ("default", "cat", "team-overlay")
