@@ -575,12 +575,13 @@ def test_rubric_new_writes_a_template_that_checks(tmp_path):
     result = shortlist("rubric", "new", "support-bot", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     path = tmp_path / ".shortlist" / "rubrics" / "support-bot.toml"
-    assert result.stdout.strip() == f"wrote {path}"
+    schema = path.parent / "rubric.schema.json"
+    assert result.stdout.splitlines()[0] == f"wrote {path}"
+    assert f"wrote {schema}" in result.stdout
     text = path.read_text()
-    first = text.splitlines()[0]
-    assert first.startswith("#:schema ")
-    schema = Path(first.removeprefix("#:schema "))
-    assert schema.is_absolute() and schema.name == "rubric.schema.json" and schema.is_file()
+    # the schema beside the preset, which works in every clone; never a path into a venv
+    assert text.splitlines()[0] == "#:schema ./rubric.schema.json"
+    assert schema.read_text() == (BUNDLED / "rubric.schema.json").read_text()
     data = tomllib.loads(text)
     assert data == {
         "schema_version": 1,
@@ -625,7 +626,8 @@ def test_rubric_new_refuses_to_overwrite(tmp_path):
     line = one_line_error(shortlist("rubric", "new", "team", cwd=tmp_path))
     assert "team.toml: file exists; it is never overwritten" in line
     assert path.read_text() == before
-    assert [p.name for p in path.parent.iterdir()] == ["team.toml"]  # no temporary file left behind
+    # no temporary file left behind
+    assert sorted(p.name for p in path.parent.iterdir()) == ["rubric.schema.json", "team.toml"]
 
 
 @pytest.mark.parametrize("name", ["../x", "/abs/x", "Team", "a/b", ".hidden", "x.toml/.."])
@@ -702,7 +704,8 @@ def test_save_preset_round_trips_through_inheritance(tmp_path, monkeypatch):
     path = save_preset(rubric, "project")
     assert path == tmp_path / ".shortlist" / "rubrics" / "team-code.toml"
     text = path.read_text()
-    assert text.startswith(("#:schema /", "#:schema file:"))
+    assert text.splitlines()[0] == "#:schema ./rubric.schema.json"
+    assert (path.parent / "rubric.schema.json").is_file()
     data = tomllib.loads(text)
     assert data["extends"] == "coding-assistant"
     assert "min_mof_class" not in data["openness"]  # None is left out

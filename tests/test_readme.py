@@ -74,3 +74,56 @@ def test_every_screenshot_the_readme_shows_exists_and_preserves_spaces():
     for name in shown:
         svg = (REPO / "screenshots" / name).read_text(encoding="utf-8")
         assert svg.lstrip().startswith("<svg") and 'xml:space="preserve"' in svg[:300], name
+
+
+def _readme_commands() -> list[tuple[tuple[str, ...], set[str]]]:
+    """(command path, options) for every command the README's CLI table lists."""
+    table = section("The headless CLI").split("| command | what it does |", 1)[1].split("\n\n", 1)[0]
+    out: list[tuple[tuple[str, ...], set[str]]] = []
+    for row in table.splitlines()[2:]:
+        cell = row.split(" | ", 1)[0]
+        top = None
+        for span in re.findall(r"`([^`]+)`", cell):
+            tokens = span.replace("\\|", "|").split()
+            if tokens[0] == "shortlist":
+                tokens = tokens[1:]
+                top = tokens[0]
+                path = (top,) if top.startswith("--") or top in {"run", "wizard"} else (top, tokens[1])
+            else:
+                assert top is not None, span
+                path = (top, tokens[0])
+            out.append((path, set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", span)) - {path[0]}))
+    return out
+
+
+def _parser_commands() -> dict[tuple[str, ...], set[str]]:
+    import argparse
+
+    from tui.cli import build_parser
+
+    def walk(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> dict[tuple[str, ...], set[str]]:
+        found: dict[tuple[str, ...], set[str]] = {}
+        options = {o for a in parser._actions for o in a.option_strings if o.startswith("--")}
+        subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if path:
+            found[path] = options
+        else:
+            found.update({(o,): set() for o in options if o != "--help"})
+        for sub in subs:
+            for name, child in sub.choices.items():
+                found.update(walk(child, (*path, name)))
+        return found
+
+    return walk(build_parser(), ())
+
+
+def test_the_cli_table_and_the_parser_agree():
+    readme, parser = _readme_commands(), _parser_commands()
+    listed = {path for path, _ in readme}
+    for path, options in readme:
+        assert path in parser, f"the README lists `shortlist {' '.join(path)}`, which the parser does not have"
+        missing = options - parser[path]
+        assert not missing, f"`shortlist {' '.join(path)}`: the README names {sorted(missing)}, the parser has not"
+    groups = {path for path in parser if len(path) == 1 and any(len(p) == 2 and p[0] == path[0] for p in parser)}
+    unlisted = set(parser) - listed - groups - {("--debug",)}
+    assert not unlisted, f"commands the README's table does not list: {sorted(unlisted)}"

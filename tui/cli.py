@@ -91,7 +91,11 @@ def _session(args: argparse.Namespace, resolved: Any = None, evidence: bool = Tr
 def cmd_run(args: argparse.Namespace) -> int:
     from tui.core.workflow import resolve_rubric
 
-    resolved = resolve_rubric(args.rubric, overrides=parse_set(args.set))
+    overrides = parse_set(args.set)
+    resolved = resolve_rubric(args.rubric, overrides=overrides)
+    if args.top and args.top > resolved.rubric.policy.shortlist_size and "policy.shortlist_size" not in overrides:
+        # --top N lists N models: the shortlist is made N long, as --set policy.shortlist_size=N would
+        resolved = resolve_rubric(args.rubric, overrides={**overrides, "policy.shortlist_size": args.top})
     if args.record and not args.choose:
         raise InputError("--record needs --choose MODEL_ID (a shortlisted model)")
     session = _session(args, resolved)
@@ -156,9 +160,13 @@ def cmd_rubric_check(args: argparse.Namespace) -> int:
 
 
 def cmd_rubric_schema(args: argparse.Namespace) -> int:
-    from tui.core.rubric import rubric_schema
+    from tui.core.presetio import schema_text, write_schema
 
-    print(json.dumps(rubric_schema(), indent=2))
+    if args.out:
+        write_schema(Path(args.out))
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(schema_text())
     return Exit.OK
 
 
@@ -219,10 +227,14 @@ def _diff(a: Any, b: Any, prefix: str) -> Any:
 
 
 def cmd_rubric_new(args: argparse.Namespace) -> int:
-    from tui.core.presetio import write_new_preset
+    from tui.core.presetio import SCHEMA_FILE, target_folder, write_new_preset
 
-    path = write_new_preset(args.name, base=args.base, where="user" if args.user else "project")
+    where = "user" if args.user else "project"
+    had_schema = (target_folder(where) / SCHEMA_FILE).exists()
+    path = write_new_preset(args.name, base=args.base, where=where)
     print(f"wrote {path}")
+    if not had_schema and (path.parent / SCHEMA_FILE).is_file():
+        print(f"wrote {path.parent / SCHEMA_FILE} (its '#:schema' line points there, for editors)")
     return Exit.OK
 
 
@@ -390,6 +402,14 @@ class _Parser(argparse.ArgumentParser):
         self.exit(Exit.BAD_INPUT, f"shortlist: error: {message}; see {self.prog} --help\n")
 
 
+class _MainParser(_Parser):
+    """The top-level parser: its --help ends with where the draft, presets, cache and records live."""
+
+    def format_help(self) -> str:
+        self.epilog = _where_things_live()  # resolved only when help is shown: it costs start-up time
+        return super().format_help()
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -420,11 +440,22 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
+def _where_things_live() -> str:
+    """The --help epilog: the real folders, with the SHORTLIST_*_DIR overrides applied."""
+    from tui.core.paths import locations
+
+    rows = locations()
+    width = max(len(label) for label, _ in rows)
+    lines = [f"  {label:<{width}}  {path}" for label, path in rows]
+    return "where things live:\n" + "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
-    parser = _Parser(
+    parser = _MainParser(
         prog="shortlist",
         description="Choose a large language model and defend the choice. With no command, opens the wizard.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action=_VersionAction, nargs=0, help="print the version and exit")
     parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
@@ -452,7 +483,12 @@ def build_parser() -> argparse.ArgumentParser:
     catalog_opts(run)
     evidence_opts(run)
     run.add_argument("--format", choices=["table", "json", "md", "csv"], default="table")
-    run.add_argument("--top", type=_positive, metavar="N", help="show only the first N shortlisted models")
+    run.add_argument(
+        "--top",
+        type=_positive,
+        metavar="N",
+        help="show the first N ranked models (the shortlist is made N long when the rubric's is shorter)",
+    )
     run.add_argument("--seed", type=_seed, default=0, help="seed of the robustness Monte Carlo (default 0)")
     run.add_argument(
         "--set",
@@ -461,7 +497,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FIELD=VALUE",
         help="change one rubric field, e.g. practical.min_context=128000 (locked fields only tighten)",
     )
-    run.add_argument("--record", metavar="DIR", help="save a decision record in DIR (e.g. ./decisions)")
+    run.add_argument(
+        "--record",
+        nargs="?",
+        const="decisions",
+        metavar="DIR",
+        help="save a decision record in DIR (default ./decisions)",
+    )
     run.add_argument("--choose", metavar="MODEL_ID", help="the chosen model, for --record")
     run.add_argument("--title", metavar="T", help="the decision's title, for --record")
     run.add_argument("--decision-maker", action="append", metavar="NAME", help="repeat for each decision-maker")
@@ -473,7 +515,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--catalog", metavar="DIR")
     p.set_defaults(func=cmd_rubric_check)
-    p = rsub.add_parser("schema", help="print the JSON Schema of the preset format")
+    p = rsub.add_parser("schema", help="print the JSON Schema of the preset format, or write it with --out")
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write it to FILE (e.g. .shortlist/rubrics/rubric.schema.json, which presets there point at)",
+    )
     p.set_defaults(func=cmd_rubric_schema)
     p = rsub.add_parser("list", help="every preset found, with origin, version and shadowing")
     p.add_argument("--format", choices=["table", "json"], default="table")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -84,10 +85,12 @@ def print_run(evaluation: Evaluation, data: dict[str, Any]) -> None:
 
 
 def print_presets(presets: list[PresetFile]) -> None:
-    """`shortlist rubric list`."""
-    table = Table(box=box.SIMPLE_HEAD)
-    for column in ("id", "version", "origin", "extends", "notes"):
-        table.add_column(column)
+    """`shortlist rubric list`: one block per preset (id, version, origin, notes, path), then its description.
+
+    Blocks rather than a table: a description is several sentences and a path is long, and
+    both must stay readable in full at 80 columns.
+    """
+    console = _console()
     winners: set[str] = set()
     for preset in presets:
         note = ""
@@ -97,40 +100,73 @@ def print_presets(presets: list[PresetFile]) -> None:
             winners.add(preset.id)
             if preset.shadows:
                 note = "shadows " + ", ".join(s.split(":", 1)[0] for s in preset.shadows)
-        table.add_row(
-            preset.id, preset.version, f"{preset.origin}\n[dim]{preset.path}[/dim]", preset.extends or "", note
-        )
-    _console().print(table)
+        head = Text()
+        head.append(preset.id, style="bold")
+        head.append(f"  {preset.version}  {preset.origin}")
+        if preset.extends:
+            head.append(f"  extends {preset.extends}")
+        if note:
+            head.append(f"  ({note})", style="yellow")
+        console.print(head, overflow="fold")
+        console.print(Padding(Text(str(preset.path), style="dim", overflow="fold"), (0, 0, 0, 2), expand=False))
+        if preset.description:
+            console.print(Padding(Text(preset.description), (0, 0, 0, 2), expand=False))
+        console.print()
+
+
+_CATALOG_COLUMNS = (
+    ("organisation", "organisation"),
+    ("params (B)", "params"),
+    ("context", "context"),
+    ("licence class", "license_class"),
+    ("weights", "weights"),
+    ("results", "results"),
+    ("capability ±95%", "capability"),
+    ("price in/out", "price"),
+)
+_NARROW_COLUMNS = ("weights", "capability", "price")
+
+
+def _catalog_table(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD)
+    longest = max((len(row["id"]) for row in rows), default=2)
+    table.add_column("id", no_wrap=True, min_width=longest)  # an id is never cut or wrapped
+    columns = [(title, key) for title, key in _CATALOG_COLUMNS if key in keys]
+    for title, key in columns:
+        if key == "organisation":  # a name: may end in …
+            table.add_column(title, no_wrap=True, max_width=24, overflow="ellipsis")
+        else:  # wraps between words, never inside one
+            words = [w for text in (title, *(row[key] for row in rows)) for w in str(text).split()]
+            table.add_column(title, min_width=max(map(len, words), default=1))
+    for row in rows:
+        table.add_row(row["id"], *(row[key] for _, key in columns))
+    return table
 
 
 def print_catalog(rows: list[dict[str, Any]]) -> None:
-    """`shortlist catalog list`: one row per model, with its stitched capability."""
-    table = Table(box=box.SIMPLE_HEAD)
-    for column in (
-        "id",
-        "organisation",
-        "params (B)",
-        "context",
-        "licence class",
-        "weights",
-        "results",
-        "capability ±95%",
-        "price in/out",
-    ):
-        table.add_column(column)
-    for row in rows:
-        table.add_row(
-            row["id"],
-            row["organisation"],
-            row["params"],
-            row["context"],
-            row["license_class"],
-            row["weights"],
-            row["results"],
-            row["capability"],
-            row["price"],
+    """`shortlist catalog list`: one row per model, with its stitched capability.
+
+    Ids are never cut. When the full table does not fit the terminal, a narrower one
+    (id, weights, capability, price) is printed with a note; when even that does
+    not fit, it is printed wider than the terminal rather than cutting an id.
+    """
+    console = _console()
+    table = _catalog_table(rows, tuple(key for _, key in _CATALOG_COLUMNS))
+    if _min_width(console, table) > console.width:
+        table = _catalog_table(rows, _NARROW_COLUMNS)
+        console.print(
+            "[dim]narrow terminal: organisation, size, context, licence and results left out; "
+            "widen it or use --format json[/dim]"
         )
-    _console().print(table)
+    needed = _min_width(console, table)
+    if needed > console.width:
+        console = Console(highlight=False, soft_wrap=False, width=needed, no_color=console.no_color)
+    console.print(table)
+
+
+def _min_width(console: Console, table: Table) -> int:
+    """The narrowest ``table`` can be without breaking a word (rich clamps this to the console otherwise)."""
+    return console.measure(table, options=console.options.update_width(10_000)).minimum
 
 
 def print_entry(detail: ModelDetail) -> None:

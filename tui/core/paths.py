@@ -62,6 +62,27 @@ def project_rubrics_dir(start: Path | None = None) -> Path | None:
     return None
 
 
+def locations(cwd: Path | None = None) -> list[tuple[str, Path | str]]:
+    """Where shortlist keeps things, as (what, where) pairs, with the SHORTLIST_*_DIR overrides applied.
+
+    For ``shortlist --help`` and the wizard's start screen. The project presets entry is
+    the nearest ``.shortlist/rubrics`` (walking up from ``cwd``) or, when there is none, a
+    sentence saying where ``rubric new`` would create it.
+    """
+    project = project_rubrics_dir(cwd)
+    return [
+        ("autosaved draft", draft_path()),
+        ("user presets", user_rubrics_dir()),
+        (
+            "project presets",
+            project if project is not None else "none found; ./.shortlist/rubrics (shortlist rubric new creates it)",
+        ),
+        ("catalogue cache", user_cache_dir()),
+        ("remembered settings", user_data_dir() / "prefs.json"),
+        ("decision records", "./decisions unless you choose another folder (--record DIR, or the wizard's dialog)"),
+    ]
+
+
 def _current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

@@ -16,7 +16,6 @@ Nothing here overwrites a file unless asked to, and every refusal is one
 from __future__ import annotations
 
 import copy
-import os
 from pathlib import Path
 from typing import Any
 
@@ -53,18 +52,44 @@ def target_folder(where: str, cwd: Path | None = None) -> Path:
     raise InputError(f"unknown preset location {where!r}; expected 'project' or 'user'")
 
 
-def schema_reference() -> str | None:
-    """The bundled JSON Schema as an absolute reference for ``#:schema``; None if absent."""
-    from tui.core.resources import bundled_rubrics_root
+SCHEMA_REF = f"./{SCHEMA_FILE}"
+"""What a written preset's ``#:schema`` line points at: the schema beside it, never a path into an install."""
 
+
+def schema_text() -> str:
+    """The JSON Schema of the preset format, as ``shortlist rubric schema`` prints it."""
+    import json
+
+    from tui.core.rubric import rubric_schema
+
+    return json.dumps(rubric_schema(), indent=2) + "\n"
+
+
+def write_schema(path: Path) -> None:
+    """Write the JSON Schema to ``path`` atomically (replacing an older one)."""
     try:
-        schema = bundled_rubrics_root() / SCHEMA_FILE
-    except InputError:
+        paths.atomic_write(path, schema_text())
+    except OSError as exc:
+        raise InputError(f"cannot write the schema ({exc.strerror or exc})", path=path) from None
+
+
+def ensure_schema(folder: Path) -> Path | None:
+    """Put ``rubric.schema.json`` in ``folder`` unless one is there; return its path when written.
+
+    Presets point at it with ``#:schema ./rubric.schema.json``: a path that works for every
+    clone of the team's repository, unlike a path into the author's virtual environment.
+    An existing file is left alone (``shortlist rubric schema --out`` refreshes it).
+    """
+    path = folder / SCHEMA_FILE
+    if path.exists() or path.is_symlink():
         return None
-    if not schema.is_file():
-        return None
-    schema = schema.resolve()
-    return str(schema) if os.name == "posix" else schema.as_uri()
+    try:
+        paths.atomic_write(path, schema_text(), exclusive=True)
+    except FileExistsError:
+        return None  # another writer got there first; its file is the same schema
+    except OSError as exc:
+        raise InputError(f"cannot write the schema ({exc.strerror or exc})", path=path) from None
+    return path
 
 
 def _check_name(name: str, what: str = "preset name") -> None:
@@ -136,7 +161,7 @@ def _example_value(section: str, key: str, value: Any) -> tuple[Any, bool]:
     return value, True
 
 
-def template_text(name: str, base: str, base_rubric: Rubric, schema_ref: str | None) -> str:
+def template_text(name: str, base: str, base_rubric: Rubric, schema_ref: str | None = SCHEMA_REF) -> str:
     """The commented TOML template for a new preset ``name`` extending ``base``."""
     lines: list[str] = []
     if schema_ref:
@@ -220,8 +245,9 @@ def write_new_preset(name: str, base: str = "default", where: str = "project") -
     if name in ancestors:
         raise InputError(f"preset {name!r} would extend itself through {' -> '.join(ancestors)}")
     _check_folder(folder, name, path, where)
-    text = template_text(name, base, resolved.rubric, schema_reference())
+    text = template_text(name, base, resolved.rubric)
     _write(path, text, overwrite=False)
+    ensure_schema(folder)
     return path
 
 
@@ -301,10 +327,7 @@ def save_preset(rubric: Rubric, where: str, *, overwrite: bool = False) -> Path:
         if isinstance(section, dict):
             for key in [k for k, v in section.items() if v == {}]:
                 del section[key]
-    header: list[str] = []
-    ref = schema_reference()
-    if ref:
-        header.append(f"#:schema {ref}")
+    header = [f"#:schema {SCHEMA_REF}"]
     header.append(f"# Rubric preset {rubric.ref}, saved by shortlist with every field resolved.")
     if standalone:
         header.append(f"# Saved without 'extends': {standalone}.")
@@ -313,4 +336,5 @@ def save_preset(rubric: Rubric, where: str, *, overwrite: bool = False) -> Path:
     import tomlkit
 
     _write(path, "\n".join(header) + "\n" + tomlkit.dumps(data), overwrite=overwrite)
+    ensure_schema(folder)
     return path

@@ -242,7 +242,11 @@ class SaveRecordModal(FormModal[RecordRequest | None]):
 
 
 class ExportModal(FormModal[ExportRequest | None]):
-    """Format and path for an export."""
+    """Format and path for an export; the path starts in the folder this project exported to last."""
+
+    def __init__(self, default_path: Path | None = None) -> None:
+        super().__init__()
+        self.default_path = default_path or Path("exports") / "shortlist.md"
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -250,7 +254,7 @@ class ExportModal(FormModal[ExportRequest | None]):
             yield Select(
                 [("Markdown", "md"), ("JSON", "json"), ("CSV", "csv")], value="md", allow_blank=False, id="format"
             )
-            yield Input(value="shortlist.md", id="path")
+            yield Input(value=str(self.default_path), id="path")
             yield Checkbox("overwrite if the file exists", id="overwrite")
             yield from self.buttons("export", "Export")
 

@@ -264,13 +264,23 @@ class ShortlistScreen(StepScreen):
 
     @work
     async def action_export(self) -> None:
+        import warnings
+        from pathlib import Path
+
         from tui.app.screens.modals import ExportModal
+        from tui.core import prefs
         from tui.core.paths import atomic_write
 
         evaluation, session = self.wizard.evaluation, self.session
         if evaluation is None or session is None:
             return
-        answer = await self.wizard.push_screen_wait(ExportModal())
+        project = prefs.project_root()
+        with warnings.catch_warnings(record=True) as problems:
+            warnings.simplefilter("always", prefs.PrefsWarning)
+            folder = prefs.last_export_dir(project) or Path("exports")
+        for problem in problems:
+            self.wizard.notify(str(problem.message), severity="warning")
+        answer = await self.wizard.push_screen_wait(ExportModal(folder / "shortlist.md"))
         if answer is None:
             return
         if answer.path.exists() and not answer.overwrite:
@@ -281,6 +291,11 @@ class ShortlistScreen(StepScreen):
         except OSError as exc:
             self.wizard.notify(str(exc), title="Export failed", severity="error")
             return
+        with warnings.catch_warnings(record=True) as problems:
+            warnings.simplefilter("always", prefs.PrefsWarning)
+            prefs.remember_export_dir(project, answer.path.parent)
+        for problem in problems:
+            self.wizard.notify(str(problem.message), severity="warning")
         self.wizard.notify(f"exported {answer.path}")
 
     @work
