@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from app_helpers import settle, wait_for
 from textual.command import CommandPalette
 
@@ -83,33 +82,29 @@ async def test_step_keys(make_app):
         assert app.focused is start
 
 
-@pytest.mark.parametrize(
-    "action, screen",
-    [
-        ("choose the highlighted model and save a record", "SaveRecordModal"),
-        ("export md, json or csv", "ExportModal"),
-        ("save the current settings as a team preset", "SavePresetModal"),
-    ],
-)
-async def test_shortlist_keys_open_their_dialogs(make_app, action, screen):
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await to_shortlist(pilot)
-        for key in TABLE[action]:
-            await pilot.press(key)  # the dialog is awaited by a worker: wait for the screen, not for idle
-            await wait_for(pilot, lambda: type(app.screen).__name__ == screen)
-            await pilot.press("escape")
-            await wait_for(pilot, lambda: type(app.screen).__name__ == "ShortlistScreen")
+DIALOGS = {
+    "choose the highlighted model and save a record": "SaveRecordModal",
+    "export md, json or csv": "ExportModal",
+    "save the current settings as a team preset": "SavePresetModal",
+}
+TABS = {"near misses and exclusions": "excluded", "Pareto chart": "pareto"}
 
 
-async def test_shortlist_keys_switch_tabs(make_app):
+async def test_shortlist_keys(make_app):
+    """The dialogs (choose, export, preset) and the tabs (exclusions, Pareto), each key of each."""
     from textual.widgets import TabbedContent
 
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await to_shortlist(pilot)
+        for action, screen in DIALOGS.items():
+            for key in TABLE[action]:
+                await pilot.press(key)  # the dialog is awaited by a worker: wait for the screen, not for idle
+                await wait_for(pilot, lambda screen=screen: type(app.screen).__name__ == screen)
+                await pilot.press("escape")
+                await wait_for(pilot, lambda: type(app.screen).__name__ == "ShortlistScreen")
         tabs = app.screen.query_one("#tabs", TabbedContent)
-        for action, tab in (("near misses and exclusions", "excluded"), ("Pareto chart", "pareto")):
+        for action, tab in TABS.items():
             for key in TABLE[action]:
                 assert tabs.active == "ranked"
                 await pilot.press(key)
