@@ -124,12 +124,20 @@ async def test_run_mock_domain_tests_and_weight_the_new_criterion(dt_app):
         assert "Missing key OPENAI_API_KEY: a real run would skip alpha" in plan
         assert "Skipped delta: no inspect_ai model name" in plan
         assert [m.model_id for m in modal.plan.running] == ["alpha", "beta", "gamma"]
+        row = next(line for line in plan.splitlines() if line.split()[:1] == ["alpha"])
+        assert row.split()[1:4] == ["openai/alpha", "api", "1"] and "1 / 2 USD/Mtok" in row and cost in row
+        assert "gamma" in plan and "ollama/gamma" in plan and "self-hosted" in plan
+        assert plan.count("Missing key OPENAI_API_KEY") == 1
 
         await pilot.click("#dt-run")
         await wait_for(pilot, lambda: modal.result is not None, timeout=60)
         assert modal.query_one("#dt-progress", ProgressBar).percentage == 1.0
         log = text_of(modal.query_one("#dt-log", Static))
-        assert [line.split(" (")[0] for line in log.strip().splitlines()] == ["✓ ran alpha", "✓ ran beta", "✓ ran gamma"]
+        assert [line.split(" (")[0] for line in log.strip().splitlines()] == [
+            "✓ ran alpha",
+            "✓ ran beta",
+            "✓ ran gamma",
+        ]
         status = text_of(modal.query_one("#dt-status", Static))
         assert "Finished: 3 ran, 0 failed." in status and f"imported as {CRITERION}" in status
         assert "MOCK evidence: not real results" in status
@@ -142,7 +150,9 @@ async def test_run_mock_domain_tests_and_weight_the_new_criterion(dt_app):
         assert weight.value == "1" and not weight.disabled
         assert len(app.state.evidence) == 3 and all(p.startswith(f"{TASK}/logs/") for p in app.state.evidence)
         messages = [n.message for n in app._notifications]
-        assert any(f"imported {CRITERION} from 3 domain-test log(s) (MOCK evidence: not real results)" in m for m in messages)
+        assert any(
+            f"imported {CRITERION} from 3 domain-test log(s) (MOCK evidence: not real results)" in m for m in messages
+        )
 
         weight.focus()
         weight.value = ""
@@ -218,14 +228,44 @@ async def test_a_folder_that_is_not_a_task_folder_is_one_line_inline(dt_app):
 
 
 async def test_without_inspect_ai_the_dialog_says_how_to_install_it_and_run_is_off(dt_app, monkeypatch):
-    from tui.evals import INSTALL_HINT
+    from tui.evals import INSTALL_HINT, ModelRun
 
     monkeypatch.setitem(sys.modules, "inspect_ai", None)  # `import inspect_ai` now raises ImportError
     async with dt_app.run_test(size=(120, 40)) as pilot:
         modal = await open_modal(pilot)
         assert INSTALL_HINT in text_of(modal.query_one("#dt-problem", Static))
         assert modal.query_one("#dt-run", Button).disabled
+        # a failed model's line carries the runner's one-line reason
+        modal._model_done(ModelRun("beta", "anthropic/beta", error="Connection refused"), 1, 2)
+        assert (
+            text_of(modal.query_one("#dt-log", Static)).strip() == "✗ beta (anthropic/beta) failed: Connection refused"
+        )
         await pilot.click("#cancel")
         await pilot.pause()
         assert isinstance(dt_app.screen, DomainScreen)
         assert dt_app.session.evidence is None
+
+
+async def test_at_80x24_the_dialog_fits_and_its_buttons_are_visible(dt_app):
+    async with dt_app.run_test(size=(80, 24)) as pilot:
+        modal = await open_modal(pilot)
+        await pilot.click("#dt-mock")
+        await pilot.pause()
+        screen = modal.region
+        for button in ("#cancel", "#dt-run"):
+            region = modal.query_one(button, Button).region
+            assert region.area > 0 and screen.contains_region(region), button
+        body = modal.query_one("#dt-body")
+        assert body.max_scroll_y > 0  # the plan scrolls; the buttons stay docked below it
+        await pilot.click("#dt-run")  # clickable where it is drawn
+        await wait_for(pilot, lambda: modal.result is not None, timeout=60)
+        close = modal.query_one("#dt-close", Button).region
+        assert close.area > 0 and screen.contains_region(close)
+
+
+def test_dialog_snapshot_80x24(snap_compare, dt_app):
+    async def run_before(pilot):
+        await open_modal(pilot)
+        await pilot.pause()
+
+    assert snap_compare(dt_app, terminal_size=(80, 24), run_before=run_before)
