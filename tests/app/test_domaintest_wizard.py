@@ -209,6 +209,25 @@ async def test_cancel_stops_after_the_current_model_and_keeps_its_log(dt_app, mo
         assert app.screen.query_one(f"#w-{CRITERION.replace(':', '__')}", Input).value == "1"
 
 
+async def test_quitting_mid_run_cancels_the_rest(dt_app, monkeypatch):
+    original = DomainTestModal._model_done
+    seen: list[DomainTestModal] = []
+
+    def quit_after_first(self, run, done, total):
+        original(self, run, done, total)
+        if done == 1:
+            seen.append(self)
+            self.app.exit()
+
+    monkeypatch.setattr(DomainTestModal, "_model_done", quit_after_first)
+    async with dt_app.run_test(size=(120, 40)) as pilot:
+        await open_modal(pilot)
+        await pilot.click("#dt-mock")
+        await pilot.click("#dt-run")
+        await wait_for(pilot, lambda: bool(seen), timeout=60)
+    assert seen[0].cancel_event.is_set()  # the runner checks it before the next model
+
+
 async def test_a_bad_folder_is_one_line_inline_and_without_inspect_ai_run_is_off(dt_app, monkeypatch):
     from tui.evals import INSTALL_HINT, ModelRun
 

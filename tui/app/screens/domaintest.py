@@ -182,6 +182,10 @@ class DomainTestModal(FormModal[DomainTestResult | None]):
     def on_mount(self) -> None:
         self._replan()
 
+    def on_unmount(self) -> None:
+        """Quitting the wizard mid-run stops the run after the current model (it would go on, unseen)."""
+        self.cancel_event.set()
+
     @on(Checkbox.Changed, "#dt-mock")
     def _replan(self) -> None:
         """Plan again (on open, and when mock is ticked or unticked)."""
