@@ -86,6 +86,8 @@ class ShortlistApp(App[int]):
         self.draft = draft
         """Where the autosave goes (None: the user data folder)."""
         self._pending: Timer | None = None
+        self.domain_test: dict[str, Any] | None = None
+        """The latest wizard domain test's record section (task, logs, hashes); see screens/domaintest.py."""
 
     # ------------------------------------------------------------------ start-up
 

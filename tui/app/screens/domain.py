@@ -73,6 +73,13 @@ class DomainScreen(StepScreen):
                 placeholder="optional alias table: aliases.toml", id="aliases-path", classes="wide", compact=True
             )
         yield Static("", id="evidence-status")
+        yield from self.compose_domain_tests()
+
+    def compose_domain_tests(self) -> ComposeResult:
+        """The team's own inspect_ai task, run on the shortlist (its own module)."""
+        from tui.app.screens.domaintest import DomainTestPanel
+
+        yield DomainTestPanel(id="domain-tests")
 
     def load_state(self, state: WizardState) -> None:
         domain = state.rubric.domain

@@ -235,6 +235,7 @@ class ShortlistScreen(StepScreen):
 
     @work
     async def action_choose(self) -> None:
+        from tui.app.screens.domaintest import record_section
         from tui.app.screens.modals import SaveRecordModal
 
         evaluation, session = self.wizard.evaluation, self.session
@@ -255,6 +256,7 @@ class ShortlistScreen(StepScreen):
                 title=answer.title,
                 decision_makers=list(answer.decision_makers),
                 folder=answer.folder,
+                domain_test=record_section(self.wizard),
             )
         except (InputError, OSError) as exc:
             self.wizard.notify(str(exc), title="Record not saved", severity="error", timeout=10)
