@@ -6,7 +6,7 @@ Update after reviewing the report:  pytest tests/app/test_snapshots.py --snapsho
 from __future__ import annotations
 
 import pytest
-from app_helpers import settle
+from app_helpers import settle, wait_for
 from textual.widgets import Input
 
 SIZE = (100, 32)
@@ -70,49 +70,74 @@ async def _shortlist_then(pilot, key: str, screen: str) -> None:
     await _open(pilot, key, screen)
 
 
-SMALL_VIEWS = {
-    "start": lambda pilot: settle(pilot),
-    "openness": lambda pilot: to_step(pilot, 0),
-    "baselines": lambda pilot: to_step(pilot, 1),
-    "domain": lambda pilot: to_step(pilot, 2),
-    "practical": lambda pilot: to_step(pilot, 3),
-    "shortlist": lambda pilot: to_step(pilot, 4),
-    "help": lambda pilot: _shortlist_then(pilot, "f1", "HelpScreen"),
-    "save-record": lambda pilot: _shortlist_then(pilot, "c", "SaveRecordModal"),
-    "export": lambda pilot: _shortlist_then(pilot, "e", "ExportModal"),
-    "save-preset": lambda pilot: _shortlist_then(pilot, "p", "SavePresetModal"),
-    "open-record": lambda pilot: _start_then(pilot, "o", "OpenRecordModal"),
-}
-
-
 async def _start_then(pilot, key: str, screen: str) -> None:
     await settle(pilot)
     await _open(pilot, key, screen)
 
 
-@pytest.mark.parametrize("view", list(SMALL_VIEWS))
-def test_every_view_at_80x24(snap_compare, make_app, view):
-    assert snap_compare(make_app(), terminal_size=SMALL, run_before=SMALL_VIEWS[view])
+@pytest.fixture
+def svg_snapshot(snapshot):
+    """syrupy with Textual's SVG extension: several named snapshots from one wizard session."""
+    from pytest_textual_snapshot import SVGImageExtension
+
+    return snapshot.use_extension(SVGImageExtension)
 
 
-@pytest.mark.parametrize("tab", ["x", "g"], ids=["excluded", "pareto"])
-def test_shortlist_tabs_at_80x24(snap_compare, make_app, tab):
-    async def run_before(pilot):
-        await to_step(pilot, 4)
-        await pilot.press(tab)
+async def shot(pilot, svg_snapshot, name: str) -> None:
+    """Compare the screen now with the stored snapshot ``name`` (update with --snapshot-update)."""
+    no_blink(pilot.app)
+    await pilot.pause(0.1)
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+    svg = pilot.app.export_screenshot(title=pilot.app.title)
+    assert svg == svg_snapshot(name=name), f"{name} differs from its snapshot (see the SVG diff)"
+
+
+async def test_every_step_at_80x24(make_app, svg_snapshot):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
-
-    assert snap_compare(make_app(), terminal_size=SMALL, run_before=run_before)
-
-
-def test_model_detail_at_80x24(snap_compare, make_app):
-    async def run_before(pilot):
-        await to_step(pilot, 4)
-        pilot.app.screen.query_one("#table").focus()
+        await shot(pilot, svg_snapshot, "start")
         await pilot.press("enter")
         await settle(pilot)
+        for name in ("openness", "baselines", "domain", "practical"):
+            await shot(pilot, svg_snapshot, name)
+            await pilot.press("pagedown")
+            await settle(pilot)
+        await shot(pilot, svg_snapshot, "shortlist")
 
-    assert snap_compare(make_app(), terminal_size=SMALL, run_before=run_before)
+
+async def test_every_shortlist_view_and_dialog_at_80x24(make_app, svg_snapshot):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await to_step(pilot, 4)
+        for key, screen, name in (
+            ("f1", "HelpScreen", "help"),
+            ("c", "SaveRecordModal", "save-record"),
+            ("e", "ExportModal", "export"),
+            ("p", "SavePresetModal", "save-preset"),
+        ):
+            await _open(pilot, key, screen)
+            await shot(pilot, svg_snapshot, name)
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: type(app.screen).__name__ == "ShortlistScreen")
+        for key, name in (("x", "excluded"), ("g", "pareto")):
+            await pilot.press(key)
+            await settle(pilot)
+            await shot(pilot, svg_snapshot, name)
+            await pilot.press(key)
+            await settle(pilot)
+        app.screen.query_one("#table").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        await shot(pilot, svg_snapshot, "model-detail")
+
+
+async def test_open_record_at_80x24(make_app, svg_snapshot):
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await _start_then(pilot, "o", "OpenRecordModal")
+        await shot(pilot, svg_snapshot, "open-record")
 
 
 def test_replay_at_80x24(snap_compare, make_app, small_catalog, tmp_path):
