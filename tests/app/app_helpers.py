@@ -24,3 +24,21 @@ async def settle(pilot) -> None:
     await pilot.pause()
     await app.wait_until_idle()
     await pilot.pause()
+
+
+def no_blink(app) -> None:
+    """A blinking cursor makes every screenshot differ."""
+    from textual.widgets import Input
+
+    for field in app.screen.query(Input):
+        field.cursor_blink = False
+
+
+async def shot(pilot, svg_snapshot, name: str) -> None:
+    """Compare the screen now with the stored snapshot ``name`` (update with --snapshot-update)."""
+    no_blink(pilot.app)
+    await pilot.pause(0.1)
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+    svg = pilot.app.export_screenshot(title=pilot.app.title)
+    assert svg == svg_snapshot(name=name), f"{name} differs from its snapshot (see the SVG diff)"

@@ -66,3 +66,11 @@ def make_app(small_catalog, tmp_path):
         return ShortlistApp(**kwargs)
 
     return factory
+
+
+@pytest.fixture
+def svg_snapshot(snapshot):
+    """syrupy with Textual's SVG extension: several named snapshots from one wizard session."""
+    from pytest_textual_snapshot import SVGImageExtension
+
+    return snapshot.use_extension(SVGImageExtension)

@@ -393,10 +393,12 @@ async def test_in_a_narrow_terminal_the_reasons_go_under_the_ranked_table(make_a
         assert reasons.x >= table.right and reasons.y == table.y
 
 
-async def test_ticking_and_unticking_a_profile_keeps_the_users_edits(make_app):
+async def test_profiles_add_and_take_away_their_weights_and_a_button_replaces_them(make_app):
+    """Ticking adds a profile's weights, unticking takes them away, the user's edit survives both;
+    'weights from the ticked profiles only' replaces them."""
     from textual.widgets import Checkbox
 
-    from tui.core.wizard import PROFILES
+    from tui.core.wizard import PROFILES, profile_weights
 
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
@@ -421,23 +423,11 @@ async def test_ticking_and_unticking_a_profile_keeps_the_users_edits(make_app):
         await settle(pilot)
         assert app.state.rubric.domain.weights == before
         assert "agents" not in app.state.rubric.domain.profiles
-
-
-async def test_the_profiles_only_button_replaces_the_benchmark_weights(make_app):
-    from tui.core.wizard import profile_weights
-
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter", "pagedown", "pagedown")
-        await settle(pilot)
-        await type_into(pilot, "#w-mmlu", "7")
-        await settle(pilot)
         app.screen.query_one("#profiles-only").press()
         await settle(pilot)
         chosen = app.state.rubric.domain.profiles
         assert chosen
-        assert app.state.rubric.domain.weights == profile_weights(chosen, set(app.session.catalog.registry))
+        assert app.state.rubric.domain.weights == profile_weights(chosen, known)
 
 
 async def test_importing_evidence_in_the_wizard_says_which_models_match_nothing(make_app):

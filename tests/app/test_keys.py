@@ -37,25 +37,34 @@ def test_the_keys_table_lists_every_key_the_wizard_promises():
     assert sum(len(keys) for keys in TABLE.values()) >= 18
 
 
-async def to_shortlist(pilot) -> None:
-    await settle(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
-    for _ in range(4):
-        await pilot.press("pagedown")
-        await settle(pilot)
-
-
 def step_of(app) -> int:
     return app.screen.STEP
 
 
-async def test_step_keys(make_app):
-    """next step, previous step, next / previous field, open/select."""
+DIALOGS = {
+    "choose the highlighted model and save a record": "SaveRecordModal",
+    "export md, json or csv": "ExportModal",
+    "save the current settings as a team preset": "SavePresetModal",
+}
+TABS = {"near misses and exclusions": "excluded", "Pareto chart": "pareto"}
+
+
+async def test_every_key_in_the_table_does_what_it_says(make_app):
+    """One wizard session: the step keys, the shortlist's dialogs and tabs, then help, the palette
+    and quit, the last also over an open dialog."""
+    from textual.widgets import TabbedContent
+
+    from tui.app.screens.modals import HelpScreen
     from tui.app.screens.openness import OpennessScreen
     from tui.app.screens.start import StartScreen
 
     app = make_app()
+    quits: list[str] = []
+
+    async def fake_quit() -> None:
+        quits.append(type(app.screen).__name__)
+
+    app.action_quit = fake_quit  # type: ignore[method-assign]
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, StartScreen)
@@ -76,27 +85,14 @@ async def test_step_keys(make_app):
         forward, backward = TABLE["next / previous field"]
         start = app.focused
         await pilot.press(forward)
-        moved = app.focused
-        assert moved is not start
+        assert app.focused is not start
         await pilot.press(backward)
         assert app.focused is start
 
-
-DIALOGS = {
-    "choose the highlighted model and save a record": "SaveRecordModal",
-    "export md, json or csv": "ExportModal",
-    "save the current settings as a team preset": "SavePresetModal",
-}
-TABS = {"near misses and exclusions": "excluded", "Pareto chart": "pareto"}
-
-
-async def test_shortlist_keys(make_app):
-    """The dialogs (choose, export, preset) and the tabs (exclusions, Pareto), each key of each."""
-    from textual.widgets import TabbedContent
-
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await to_shortlist(pilot)
+        for _ in range(4):
+            await pilot.press("pagedown")
+            await settle(pilot)
+        assert type(app.screen).__name__ == "ShortlistScreen"
         for action, screen in DIALOGS.items():
             for key in TABLE[action]:
                 await pilot.press(key)  # the dialog is awaited by a worker: wait for the screen, not for idle
@@ -113,20 +109,6 @@ async def test_shortlist_keys(make_app):
                 await pilot.press(key)  # the same key goes back
                 await settle(pilot)
 
-
-async def test_global_keys_work_everywhere_even_over_a_dialog(make_app):
-    """help, the command palette and quit, on a step and over an open dialog."""
-    from tui.app.screens.modals import HelpScreen
-
-    app = make_app()
-    quits: list[str] = []
-
-    async def fake_quit() -> None:
-        quits.append(type(app.screen).__name__)
-
-    app.action_quit = fake_quit  # type: ignore[method-assign]
-    async with app.run_test(size=(120, 36)) as pilot:
-        await to_shortlist(pilot)
         for key in TABLE["help"]:
             await pilot.press(key)
             await settle(pilot)

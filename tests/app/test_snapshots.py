@@ -6,7 +6,7 @@ Update after reviewing the report:  pytest tests/app/test_snapshots.py --snapsho
 from __future__ import annotations
 
 import pytest
-from app_helpers import settle, wait_for
+from app_helpers import no_blink, settle, shot, wait_for
 from textual.widgets import Input
 
 SIZE = (100, 32)
@@ -23,11 +23,6 @@ def make_app(make_app):
         return make_app(**kwargs)
 
     return factory
-
-
-def no_blink(app) -> None:
-    for field in app.screen.query(Input):
-        field.cursor_blink = False
 
 
 async def to_step(pilot, step: int) -> None:
@@ -73,24 +68,6 @@ async def _shortlist_then(pilot, key: str, screen: str) -> None:
 async def _start_then(pilot, key: str, screen: str) -> None:
     await settle(pilot)
     await _open(pilot, key, screen)
-
-
-@pytest.fixture
-def svg_snapshot(snapshot):
-    """syrupy with Textual's SVG extension: several named snapshots from one wizard session."""
-    from pytest_textual_snapshot import SVGImageExtension
-
-    return snapshot.use_extension(SVGImageExtension)
-
-
-async def shot(pilot, svg_snapshot, name: str) -> None:
-    """Compare the screen now with the stored snapshot ``name`` (update with --snapshot-update)."""
-    no_blink(pilot.app)
-    await pilot.pause(0.1)
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause()
-    svg = pilot.app.export_screenshot(title=pilot.app.title)
-    assert svg == svg_snapshot(name=name), f"{name} differs from its snapshot (see the SVG diff)"
 
 
 async def test_every_step_at_80x24(make_app, svg_snapshot):
@@ -152,7 +129,6 @@ def test_replay_at_80x24(snap_compare, make_app, small_catalog, tmp_path):
     record = next((tmp_path / "decisions").glob("*.md"))
 
     async def run_before(pilot):
-        from textual.widgets import Input
 
         await _start_then(pilot, "o", "OpenRecordModal")
         pilot.app.screen.query_one("#path", Input).value = str(record)

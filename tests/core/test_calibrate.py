@@ -57,6 +57,7 @@ def test_the_fit_recovers_known_capabilities_and_predicts_held_out_scores():
     assert meets_target({**cv, "mae": 9.0, "per_benchmark": {}}) == ["overall MAE 9.0 is above 5.0"]
 
 
+@pytest.mark.slow  # two full cross-validated fits on synthetic data: run by .ci/run's slow step
 def test_a_second_factor_is_recovered_when_the_data_have_one_and_cross_validates_better():
     frame, truth = synthetic(seed=11, models=90, density=0.8, second=1.2)
     obs = observations(frame, dict.fromkeys(BENCHES, 500))
@@ -106,6 +107,7 @@ def test_the_two_factor_posterior_matches_a_brute_force_grid():
         assert post.cov[m] == pytest.approx(cov, abs=0.15 * sd_g * sd_r)
 
 
+@pytest.mark.slow  # two full cross-validated fits on synthetic data: run by .ci/run's slow step
 def test_one_factor_data_cross_validate_better_with_one_factor():
     # so `catalog calibrate`, which keeps the better of the two, keeps one here
     frame, _ = synthetic(seed=0)
