@@ -42,3 +42,11 @@ async def shot(pilot, svg_snapshot, name: str) -> None:
     await pilot.pause()
     svg = pilot.app.export_screenshot(title=pilot.app.title)
     assert svg == svg_snapshot(name=name), f"{name} differs from its snapshot (see the SVG diff)"
+
+
+async def jump(pilot, step: int) -> None:
+    """Go straight to a step (as the command palette does), without composing the steps between.
+
+    For tests about a step's content; walking with PgDn is tested where navigation is the subject."""
+    pilot.app.goto(step)
+    await settle(pilot)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_helpers import settle, wait_for
+from app_helpers import jump, settle, wait_for
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from tui.app.screens.modals import ExportModal
@@ -32,9 +32,7 @@ async def test_the_start_screen_shows_each_presets_description(make_app):
 async def _to_shortlist(pilot) -> None:
     app = pilot.app
     await settle(pilot)
-    for _ in range(4):
-        await pilot.press("pagedown")
-        await settle(pilot)
+    await jump(pilot, 4)
     assert isinstance(app.screen, ShortlistScreen)
 
 

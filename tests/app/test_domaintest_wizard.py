@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from app_helpers import settle, shot, wait_for
+from app_helpers import jump, settle, shot, wait_for
 from factory import SRC, entry, write_catalog
 from rich.console import Console
 from textual.widgets import Button, Input, ProgressBar, Static
@@ -95,8 +95,7 @@ async def press_run(pilot, folder: str) -> None:
 async def open_modal(pilot, folder: str = TASK) -> DomainTestModal:
     app = pilot.app
     await settle(pilot)
-    await pilot.press("pagedown", "pagedown")
-    await settle(pilot)
+    await jump(pilot, 2)
     assert isinstance(app.screen, DomainScreen)
     await press_run(pilot, folder)
     await wait_for(pilot, lambda: isinstance(app.screen, DomainTestModal))

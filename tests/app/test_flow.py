@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from app_helpers import settle, wait_for
+from app_helpers import jump, settle, wait_for
 from helpers import run_cli
 from textual.widgets import Input, Select, Static
 
@@ -380,8 +380,9 @@ async def test_in_a_narrow_terminal_the_reasons_go_under_the_ranked_table(make_a
     app = make_app()
     async with app.run_test(size=(90, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("enter", *["pagedown"] * 4)
+        await pilot.press("enter")
         await settle(pilot)
+        await jump(pilot, 4)
         assert isinstance(app.screen, ShortlistScreen) and app.has_class("-narrow")
         table, reasons = app.screen.query_one("#table").region, app.screen.query_one("#reasons-box").region
         assert reasons.y >= table.bottom and reasons.height >= 5 and table.width >= 80
@@ -403,8 +404,9 @@ async def test_profiles_add_and_take_away_their_weights_and_a_button_replaces_th
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await pilot.press("enter", "pagedown", "pagedown")
+        await pilot.press("enter")
         await settle(pilot)
+        await jump(pilot, 2)
         await type_into(pilot, "#w-mmlu", "7")  # the user's own edit
         await settle(pilot)
         before = dict(app.state.rubric.domain.weights)
@@ -439,8 +441,9 @@ async def test_importing_evidence_in_the_wizard_says_which_models_match_nothing(
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await pilot.press("enter", "pagedown", "pagedown")
+        await pilot.press("enter")
         await settle(pilot)
+        await jump(pilot, 2)
         app.screen.query_one("#evidence-path", Input).value = str(results)
         app.screen.query_one("#import").press()
         await settle(pilot)

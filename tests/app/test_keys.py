@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from app_helpers import settle, wait_for
+from app_helpers import jump, settle, wait_for
 from textual.command import CommandPalette
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
@@ -89,9 +89,7 @@ async def test_every_key_in_the_table_does_what_it_says(make_app):
         await pilot.press(backward)
         assert app.focused is start
 
-        for _ in range(4):
-            await pilot.press("pagedown")
-            await settle(pilot)
+        await jump(pilot, 4)
         assert type(app.screen).__name__ == "ShortlistScreen"
         for action, screen in DIALOGS.items():
             for key in TABLE[action]:

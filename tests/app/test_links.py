@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from app_helpers import jump
+
 from tui.app.links import linked, url_label
 
 
@@ -33,9 +35,7 @@ async def test_the_reasons_panel_links_its_sources(make_app):
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        for _ in range(4):
-            await pilot.press("pagedown")
-            await settle(pilot)
+        await jump(pilot, 4)
         rendered = app.screen.query_one("#reasons").render()
         plain = str(rendered)
         assert "https://" not in plain and "example.org/test-fixture" in plain

@@ -6,7 +6,7 @@ Update after reviewing the report:  pytest tests/app/test_snapshots.py --snapsho
 from __future__ import annotations
 
 import pytest
-from app_helpers import no_blink, settle, shot, wait_for
+from app_helpers import jump, no_blink, settle, shot, wait_for
 from textual.widgets import Input
 
 SIZE = (100, 32)
@@ -29,9 +29,8 @@ async def to_step(pilot, step: int) -> None:
     await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
-    for _ in range(step):
-        await pilot.press("pagedown")
-        await settle(pilot)
+    if step:
+        await jump(pilot, step)
     no_blink(pilot.app)
     await pilot.pause(0.1)
 
