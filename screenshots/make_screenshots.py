@@ -104,7 +104,7 @@ def main() -> None:
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
     home = tempfile.mkdtemp()
-    os.environ.update({"SHORTLIST_CONFIG_DIR": home, "SHORTLIST_DATA_DIR": home})
+    os.environ.update({"SHORTLIST_CONFIG_DIR": home, "SHORTLIST_DATA_DIR": home, "HOME": home})
     os.chdir(home)
     sys.path.insert(0, str(HERE.parent))
     for path in asyncio.run(shoot(width, height)):
