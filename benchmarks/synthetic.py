@@ -31,7 +31,11 @@ DAY = dt.date(2025, 1, 1)
 
 
 def _cache_path(models: int, seed: int) -> Path:
-    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    # keyed by this generator and the domain code it pickles (a schema change never reuses a stale pickle)
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for source in sorted((Path(__file__).resolve().parent.parent / "tui" / "core").glob("*.py")):
+        digest.update(source.read_bytes())
+    code = digest.hexdigest()[:12]
     return Path(tempfile.gettempdir()) / f"shortlist-bench-{models}-{seed}-{code}.pickle"
 
 
