@@ -46,31 +46,20 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def _print_plan(plan: Any) -> None:
+    from tui.core.domainplan import MOCK_BANNER
+
     task = plan.task
     print(f"domain test {task.name}: {plan.examples} examples, scorer {task.scorer.describe()}, task {task.task_file}")
     if plan.mock:
-        print(
-            "MOCK RUN: every model is called through inspect_ai's mockllm provider; no model is called, nothing "
-            "is spent, and the results are not real evidence"
-        )
-    print(
-        f"estimated cost (an estimate: {plan.input_tokens:,} input tokens = characters/4 of the system prompt and "
-        f"each input; {task.output_tokens} output tokens allowed per example):"
-    )
-    rows = [("model", "inspect_ai name", "route", "price in/out", "cost")]
-    rows += [(m.model_id, m.inspect_model or "-", m.route or "-", m.price_text(), m.cost_text()) for m in plan.running]
-    if plan.grader is not None and plan.running:
-        g = plan.grader
-        rows.append((g.model_id, g.inspect_model or "-", g.route or "-", g.price_text(), g.cost_text()))
+        print(MOCK_BANNER)
+    print(plan.estimate_note())
+    rows = [("model", "inspect_ai name", "route", "price in/out", "cost"), *plan.cost_rows()]
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     for row in rows:
         print("  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
-    print(f"total: {plan.total_text()}" + (" for a real run" if plan.mock else ""))
-    for m in plan.skipped:
-        print(f"skipped {m.model_id}: {m.skipped}")
-    for key, ids in plan.missing_keys.items():
-        what = "a real run would skip" if plan.mock else "not set; skips"
-        print(f"missing key {key}: {what} {', '.join(ids)}")
+    print(plan.total_line())
+    for line in plan.skip_lines():
+        print(line)
 
 
 def _confirm(plan: Any, yes: bool) -> None:

@@ -62,6 +62,11 @@ SERVER_VARS: dict[str, str] = {"vllm": "VLLM_BASE_URL", "sglang": "SGLANG_BASE_U
 would try to start a server itself (downloading the weights), so such a route counts as not
 callable. ollama's default server (localhost:11434) needs no variable."""
 
+MOCK_BANNER = (
+    "MOCK RUN: every model is called through inspect_ai's mockllm provider; no model is called, nothing is "
+    "spent, and the results are not real evidence"
+)
+
 GRADER_INPUT_OVERHEAD = 200
 """Tokens of model_graded_qa's grading template around the question, answer and criterion."""
 GRADER_OUTPUT_TOKENS = 150
@@ -174,6 +179,31 @@ class RunPlan:
     def unknown(self) -> list[PlannedModel]:
         """Models (and the grader) whose cost is not known: never counted as $0."""
         return [m for m in self._priced() if m.cost is None]
+
+    # ------------------------------------------------------------- the plan in words (CLI and wizard)
+
+    def estimate_note(self) -> str:
+        """How the cost estimate was made, introducing the per-model rows."""
+        return (
+            f"estimated cost (an estimate: {self.input_tokens:,} input tokens = characters/4 of the system prompt "
+            f"and each input; {self.task.output_tokens} output tokens allowed per example):"
+        )
+
+    def cost_rows(self) -> list[tuple[str, str, str, str, str]]:
+        """One row per model that runs (and the grader): id, inspect_ai name, route, price, cost."""
+        return [
+            (m.model_id, m.inspect_model or "-", m.route or "-", m.price_text(), m.cost_text()) for m in self._priced()
+        ]
+
+    def total_line(self) -> str:
+        return f"total: {self.total_text()}" + (" for a real run" if self.mock else "")
+
+    def skip_lines(self) -> list[str]:
+        """Each skipped model with its reason, then each missing key once with the models it skips."""
+        what = "a real run would skip" if self.mock else "not set; skips"
+        return [f"skipped {m.model_id}: {m.skipped}" for m in self.skipped] + [
+            f"missing key {key}: {what} {', '.join(ids)}" for key, ids in self.missing_keys.items()
+        ]
 
     def total_text(self) -> str:
         text = f"${self.known_total:.4f}"

@@ -60,9 +60,14 @@ def _cell(text: str) -> Text:
     return Text(text, overflow="fold")
 
 
+def _sentence(line: str) -> str:
+    """The CLI's line as a line of the dialog: capitalised."""
+    return line[:1].upper() + line[1:]
+
+
 def plan_renderable(plan: RunPlan) -> Group:
     """The plan as the dialog shows it: the task, the MOCK banner, the per-model costs, skips, missing keys."""
-    from tui.core.domainplan import display_path
+    from tui.core.domainplan import MOCK_BANNER, display_path
 
     task = plan.task
     parts: list[Any] = [
@@ -72,37 +77,16 @@ def plan_renderable(plan: RunPlan) -> Group:
         )
     ]
     if plan.mock:
-        parts.append(
-            Text(
-                "MOCK RUN: every model is called through inspect_ai's mockllm provider; no model is called, "
-                "nothing is spent, and the results are not real evidence",
-                style="bold reverse",
-            )
-        )
-    parts.append(
-        Text(
-            f"Estimated cost (an estimate: {plan.input_tokens:,} input tokens = characters/4 of the system prompt "
-            f"and each input; {task.output_tokens} output tokens allowed per example):"
-        )
-    )
+        parts.append(Text(MOCK_BANNER, style="bold reverse"))
+    parts.append(Text(_sentence(plan.estimate_note())))
     table = Table(expand=True, box=None, padding=(0, 1), show_edge=False)
     for column in ("model", "inspect_ai name", "route", "price in/out", "cost"):
         table.add_column(column, overflow="fold")
-    priced = list(plan.running)
-    if plan.grader is not None and plan.running:
-        priced.append(plan.grader)
-    for m in priced:
-        table.add_row(
-            *(_cell(c) for c in (m.model_id, m.inspect_model or "-", m.route or "-", m.price_text())),
-            _cell(m.cost_text()),
-        )
+    for row in plan.cost_rows():
+        table.add_row(*(_cell(c) for c in row))
     parts.append(table)
-    parts.append(Text(f"Total: {plan.total_text()}" + (" for a real run" if plan.mock else ""), style="bold"))
-    for m in plan.skipped:
-        parts.append(Text(f"Skipped {m.model_id}: {m.skipped}"))
-    for key, ids in plan.missing_keys.items():
-        what = "a real run would skip" if plan.mock else "not set; skips"
-        parts.append(Text(f"Missing key {key}: {what} {', '.join(ids)}"))
+    parts.append(Text(_sentence(plan.total_line()), style="bold"))
+    parts += [Text(_sentence(line)) for line in plan.skip_lines()]
     return Group(*parts)
 
 
