@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import RUBRIC, small_task
+from domain_support import RUBRIC, small_task
 from helpers import cli_env, run_cli
 
 from tui.core.catalog import load_catalog

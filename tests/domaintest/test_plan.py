@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import small_task
+from domain_support import small_task
 
 from tui.core.catalog import load_catalog
 from tui.core.domainplan import check_ids, plan_run
